@@ -1,0 +1,17 @@
+"""The /api/v1/ API: assembles each app's ninja Router."""
+
+from ninja import NinjaAPI
+
+from gongzhi.accounts.api import router as accounts_router
+from gongzhi.core.api_errors import install_error_handlers
+from gongzhi.registry.api import router as registry_router
+
+api = NinjaAPI(
+    title="Gongzhi API",
+    version="1",
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+api.add_router("/accounts", accounts_router)
+api.add_router("/registry", registry_router)

@@ -1,0 +1,34 @@
+"""Write audit entries: one function every service calls."""
+
+from typing import Any
+
+from django.db import models
+
+from .models import AuditEntry
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: Any = "",
+    community_id: int | None = None,
+    data: dict | None = None,
+) -> AuditEntry:
+    """Append one audit entry for an action by actor on target."""
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_id = target_id or target.pk
+        if community_id is None:
+            community_id = getattr(target, "community_id", None)
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id or ""),
+        target_label=str(target)[:200] if target is not None else "",
+        community_id=community_id,
+        data=data or {},
+    )
