@@ -28,6 +28,23 @@ class World:
     users: dict
 
 
+def pytest_configure(config):
+    """Hash test passwords fast: argon2 is deliberately slow, and worlds make many users."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: ids are reused after rollbacks."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db) -> World:
     """Zhouji-like subdistrict with two communities, plus a community in another subdistrict.
@@ -46,8 +63,12 @@ def world(db) -> World:
     other_grid = f.GridFactory(community=community, code="002", name="第二网格")
     building = f.BuildingFactory(compound=compound, grid=grid, name="1栋")
     other_building = f.BuildingFactory(compound=other_compound, grid=other_grid, name="2栋")
-    far_building = f.BuildingFactory(compound=f.CompoundFactory(community=far_community), name="9栋")
-    resident = f.ResidentFactory(household__dwelling__building=building, name="张三", phone="13812341234")
+    far_building = f.BuildingFactory(
+        compound=f.CompoundFactory(community=far_community), name="9栋"
+    )
+    resident = f.ResidentFactory(
+        household__dwelling__building=building, name="张三", phone="13812341234"
+    )
     neighbour = f.ResidentFactory(household__dwelling__building=other_building, name="李四")
     far_resident = f.ResidentFactory(household__dwelling__building=far_building, name="王五")
 

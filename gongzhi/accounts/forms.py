@@ -14,7 +14,9 @@ class PhoneLoginForm(AuthenticationForm):
     username = forms.CharField(
         label=_("Mobile number"),
         max_length=11,
-        widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "tel"}),
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "tel"}
+        ),
     )
     error_messages = {
         "invalid_login": _("Wrong mobile number or password."),

@@ -31,7 +31,9 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in by mobile number and password."""
 
-    phone = models.CharField(_("mobile number"), max_length=11, unique=True, validators=[PHONE_VALIDATOR])
+    phone = models.CharField(
+        _("mobile number"), max_length=11, unique=True, validators=[PHONE_VALIDATOR]
+    )
     name = models.CharField(_("name"), max_length=50, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("admin site access"), default=False)
@@ -84,10 +86,16 @@ class RoleAssignment(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
-    subdistrict = models.ForeignKey("registry.Subdistrict", null=True, blank=True, on_delete=models.CASCADE)
-    community = models.ForeignKey("registry.Community", null=True, blank=True, on_delete=models.CASCADE)
+    subdistrict = models.ForeignKey(
+        "registry.Subdistrict", null=True, blank=True, on_delete=models.CASCADE
+    )
+    community = models.ForeignKey(
+        "registry.Community", null=True, blank=True, on_delete=models.CASCADE
+    )
     grid = models.ForeignKey("registry.Grid", null=True, blank=True, on_delete=models.CASCADE)
-    compound = models.ForeignKey("registry.Compound", null=True, blank=True, on_delete=models.CASCADE)
+    compound = models.ForeignKey(
+        "registry.Compound", null=True, blank=True, on_delete=models.CASCADE
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -98,10 +106,30 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 name="role_has_one_place",
                 condition=(
-                    Q(subdistrict__isnull=False, community__isnull=True, grid__isnull=True, compound__isnull=True)
-                    | Q(subdistrict__isnull=True, community__isnull=False, grid__isnull=True, compound__isnull=True)
-                    | Q(subdistrict__isnull=True, community__isnull=True, grid__isnull=False, compound__isnull=True)
-                    | Q(subdistrict__isnull=True, community__isnull=True, grid__isnull=True, compound__isnull=False)
+                    Q(
+                        subdistrict__isnull=False,
+                        community__isnull=True,
+                        grid__isnull=True,
+                        compound__isnull=True,
+                    )
+                    | Q(
+                        subdistrict__isnull=True,
+                        community__isnull=False,
+                        grid__isnull=True,
+                        compound__isnull=True,
+                    )
+                    | Q(
+                        subdistrict__isnull=True,
+                        community__isnull=True,
+                        grid__isnull=False,
+                        compound__isnull=True,
+                    )
+                    | Q(
+                        subdistrict__isnull=True,
+                        community__isnull=True,
+                        grid__isnull=True,
+                        compound__isnull=False,
+                    )
                 ),
             ),
         ]

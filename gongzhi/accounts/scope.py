@@ -51,8 +51,12 @@ def scope_of(user) -> Scope:
     )
     for role, subdistrict_id, community_id, grid_id, compound_id in rows:
         kind = ROLE_SCOPE[Role(role)]
-        place_id = {"subdistrict": subdistrict_id, "community": community_id, "grid": grid_id,
-                    "compound": compound_id}[kind]
+        place_id = {
+            "subdistrict": subdistrict_id,
+            "community": community_id,
+            "grid": grid_id,
+            "compound": compound_id,
+        }[kind]
         if place_id is not None:
             places.setdefault(role, set()).add(place_id)
     scope = Scope(

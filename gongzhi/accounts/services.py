@@ -12,7 +12,9 @@ def create_api_token(*, user, name: str) -> tuple[ApiToken, str]:
     """Create a token for user; return it with the raw value, shown once."""
     raw = ApiToken.new_raw_token()
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name, prefix=raw[3:11], token_hash=hash_token(raw))
+        token = ApiToken.objects.create(
+            user=user, name=name, prefix=raw[3:11], token_hash=hash_token(raw)
+        )
         record(actor=user, action="api_token.create", target=token)
     return token, raw
 
@@ -20,5 +22,7 @@ def create_api_token(*, user, name: str) -> tuple[ApiToken, str]:
 def revoke_api_token(*, token: ApiToken, actor) -> None:
     """Revoke a token so it no longer authenticates."""
     with transaction.atomic():
-        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
         record(actor=actor, action="api_token.revoke", target=token)

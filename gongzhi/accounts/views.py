@@ -38,10 +38,14 @@ def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
     new_raw = None
     if request.method == "POST" and form.is_valid():
-        _token, new_raw = services.create_api_token(user=request.user, name=form.cleaned_data["name"])
+        _token, new_raw = services.create_api_token(
+            user=request.user, name=form.cleaned_data["name"]
+        )
         form = ApiTokenForm()
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
-    return render(request, "accounts/api_tokens.html", {"form": form, "tokens": tokens, "new_raw": new_raw})
+    return render(
+        request, "accounts/api_tokens.html", {"form": form, "tokens": tokens, "new_raw": new_raw}
+    )
 
 
 @login_required

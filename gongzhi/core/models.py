@@ -56,6 +56,9 @@ class AuditEntry(models.Model):
             models.Index(fields=["target_type", "target_id"], name="audit_target"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("audit entries cannot be changed")
@@ -63,6 +66,3 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit entries cannot be deleted")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"

@@ -52,4 +52,6 @@ def audit_log(request, community_id: int):
     if action:
         entries = entries.filter(action=action)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"community": community, "page": page, "action": action})
+    return render(
+        request, "core/audit_log.html", {"community": community, "page": page, "action": action}
+    )

@@ -33,7 +33,10 @@ class Subdistrict(TimeStampedModel):
     name = models.CharField(_("name"), max_length=100)
     # County code (GB/T 2260, 6 digits) + street (3 digits), DOMAIN.md §4.
     code = models.CharField(
-        _("code"), max_length=9, unique=True, validators=[RegexValidator(r"^\d{9}$", _("Use 9 digits."))]
+        _("code"),
+        max_length=9,
+        unique=True,
+        validators=[RegexValidator(r"^\d{9}$", _("Use 9 digits."))],
     )
 
     class Meta:
@@ -52,10 +55,14 @@ class Community(TimeStampedModel):
         URBAN = "urban", _("Urban community")
         VILLAGE = "village", _("Village")
 
-    subdistrict = models.ForeignKey(Subdistrict, on_delete=models.PROTECT, related_name="communities")
+    subdistrict = models.ForeignKey(
+        Subdistrict, on_delete=models.PROTECT, related_name="communities"
+    )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.URBAN)
-    code = models.CharField(_("code"), max_length=3, validators=[RegexValidator(r"^\d{3}$", _("Use 3 digits."))])
+    code = models.CharField(
+        _("code"), max_length=3, validators=[RegexValidator(r"^\d{3}$", _("Use 3 digits."))]
+    )
 
     objects = CommunityQuerySet.as_manager()
 
@@ -63,7 +70,9 @@ class Community(TimeStampedModel):
         verbose_name = _("community")
         verbose_name_plural = _("communities")
         ordering = ["subdistrict_id", "code"]
-        constraints = [models.UniqueConstraint(fields=["subdistrict", "code"], name="community_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["subdistrict", "code"], name="community_code_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -88,7 +97,9 @@ class Compound(TimeStampedModel):
         verbose_name = _("compound")
         verbose_name_plural = _("compounds")
         ordering = ["community_id", "name"]
-        constraints = [models.UniqueConstraint(fields=["community", "name"], name="compound_name_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="compound_name_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -98,7 +109,9 @@ class Grid(TimeStampedModel):
     """网格: a set of buildings looked after by one grid worker."""
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="grids")
-    code = models.CharField(_("grid code"), max_length=3, validators=[RegexValidator(r"^\d{3}$", _("Use 3 digits."))])
+    code = models.CharField(
+        _("grid code"), max_length=3, validators=[RegexValidator(r"^\d{3}$", _("Use 3 digits."))]
+    )
     name = models.CharField(_("name"), max_length=100)
     extent = models.CharField(_("extent"), max_length=300, blank=True)
     worker = models.ForeignKey(
@@ -114,7 +127,9 @@ class Grid(TimeStampedModel):
         verbose_name = _("grid")
         verbose_name_plural = _("grids")
         ordering = ["community_id", "code"]
-        constraints = [models.UniqueConstraint(fields=["community", "code"], name="grid_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "code"], name="grid_code_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -130,7 +145,9 @@ class Building(TimeStampedModel):
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="buildings")
     compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="buildings")
-    grid = models.ForeignKey(Grid, null=True, blank=True, on_delete=models.SET_NULL, related_name="buildings")
+    grid = models.ForeignKey(
+        Grid, null=True, blank=True, on_delete=models.SET_NULL, related_name="buildings"
+    )
     name = models.CharField(_("name"), max_length=50)
     floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
 
@@ -140,10 +157,16 @@ class Building(TimeStampedModel):
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
         ordering = ["compound_id", "name"]
-        constraints = [models.UniqueConstraint(fields=["compound", "name"], name="building_name_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["compound", "name"], name="building_name_unique")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.compound.name} {self.name}" if "compound" in self._state.fields_cache else self.name
+        return (
+            f"{self.compound.name} {self.name}"
+            if "compound" in self._state.fields_cache
+            else self.name
+        )
 
 
 class Dwelling(TimeStampedModel):
@@ -166,7 +189,9 @@ class Dwelling(TimeStampedModel):
         blank=True,
         validators=[MinValueValidator(Decimal("0.01"))],
     )
-    area_source = models.CharField(_("area source"), max_length=12, choices=AreaSource.choices, blank=True)
+    area_source = models.CharField(
+        _("area source"), max_length=12, choices=AreaSource.choices, blank=True
+    )
 
     objects = DwellingQuerySet.as_manager()
 
@@ -201,7 +226,9 @@ class Household(TimeStampedModel):
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
-        indexes = [models.Index(fields=["community", "is_active"], name="household_community_active")]
+        indexes = [
+            models.Index(fields=["community", "is_active"], name="household_community_active")
+        ]
 
     def __str__(self) -> str:
         return self.label or f"#{self.pk}"
@@ -230,14 +257,18 @@ class Resident(TimeStampedModel):
     name_initials = models.CharField(max_length=50, editable=False, default="")
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    phone = models.CharField(_("mobile number"), max_length=11, blank=True, validators=[PHONE_VALIDATOR])
+    phone = models.CharField(
+        _("mobile number"), max_length=11, blank=True, validators=[PHONE_VALIDATOR]
+    )
     phone_tail = models.CharField(max_length=4, editable=False, default="")
     lives_alone = models.BooleanField(_("elderly living alone"), default=False)
     has_disability = models.BooleanField(_("disability"), default=False)
     low_income = models.BooleanField(_("low income"), default=False)
     # Sensitive (DOMAIN.md §5): shown only to roles that need it, never in lists or exports.
     is_party_member = models.BooleanField(_("party member"), default=False)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
     moved_in_on = models.DateField(_("moved in on"), null=True, blank=True)
     moved_out_on = models.DateField(_("moved out on"), null=True, blank=True)
 
@@ -287,7 +318,10 @@ class Ownership(TimeStampedModel):
     # An owner who does not live here (not in the registry), by name.
     outside_owner_name = models.CharField(_("outside owner"), max_length=100, blank=True)
     share = models.DecimalField(
-        _("share"), max_digits=5, decimal_places=4, default=Decimal("1"),
+        _("share"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.0001"))],
     )
     # Units the developer has not sold or delivered count together as ONE owner (DOMAIN.md §1).
@@ -302,7 +336,10 @@ class Ownership(TimeStampedModel):
                 condition=(
                     Q(held_by_developer=True, resident__isnull=True, outside_owner_name="")
                     | Q(held_by_developer=False, resident__isnull=False, outside_owner_name="")
-                    | (Q(held_by_developer=False, resident__isnull=True) & ~Q(outside_owner_name=""))
+                    | (
+                        Q(held_by_developer=False, resident__isnull=True)
+                        & ~Q(outside_owner_name="")
+                    )
                 ),
             ),
             models.CheckConstraint(
@@ -333,10 +370,16 @@ class CorrectionRequest(TimeStampedModel):
         DONE = "done", _("Corrected")
         REFUSED = "refused", _("Refused")
 
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="correction_requests")
-    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="correction_requests")
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="correction_requests"
+    )
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="correction_requests"
+    )
     text = models.TextField(_("what should be corrected"), max_length=2000)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
     reply = models.TextField(_("reply"), blank=True, max_length=2000)
     handled_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -58,7 +58,7 @@ def can_view_resident(user, resident: Resident) -> bool:
 
 
 def can_edit_resident(user, resident: Resident) -> bool:
-    """Edit a record, move a resident in or out: community admin and workers, grid worker of the grid."""
+    """Edit a record or move a resident: community admin and workers, the grid worker."""
     scope = scope_of(user)
     if scope.is_superuser or resident.community_id in scope.ids(*EDITOR_ROLES):
         return True
@@ -96,3 +96,14 @@ def can_view_audit(user, community: Community) -> bool:
     """Read the community's audit log."""
     scope = scope_of(user)
     return scope.is_superuser or community.pk in scope.ids(Role.COMMUNITY_ADMIN)
+
+
+def can_view_compound(user, compound) -> bool:
+    """Open a compound's page: those who see its community, and its own compound roles."""
+    scope = scope_of(user)
+    return compound.pk in scope.ids(*COMPOUND_ROLES) or can_view_community(user, compound.community)
+
+
+def can_handle_corrections(user, community: Community) -> bool:
+    """Answer residents' correction requests."""
+    return can_add_resident(user, community)

@@ -100,6 +100,6 @@ class ResidentQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Rows for resident lists and search results: the home joined, nothing sensitive."""
-        return self.select_related(
-            "household__dwelling__building__compound"
-        ).defer("is_party_member")
+        return self.select_related("household__dwelling__building__compound").defer(
+            "is_party_member"
+        )
