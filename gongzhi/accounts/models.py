@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import RegexValidator
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 PHONE_VALIDATOR = RegexValidator(r"^1[3-9]\d{9}$", _("Enter a valid 11-digit mobile number."))
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     def create_user(self, phone: str, password: str | None = None, **extra):
         if not phone:
             raise ValueError("phone is required")
@@ -44,7 +45,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     objects = UserManager()
 
     USERNAME_FIELD = "phone"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")

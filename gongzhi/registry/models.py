@@ -350,7 +350,7 @@ class Ownership(TimeStampedModel):
     def __str__(self) -> str:
         if self.held_by_developer:
             return str(_("Developer"))
-        return self.resident.name if self.resident_id else self.outside_owner_name
+        return self.resident.name if self.resident is not None else self.outside_owner_name
 
     @property
     def owner_key(self) -> str:

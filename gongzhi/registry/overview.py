@@ -5,6 +5,7 @@ The cache key carries a per-community version that every registry write bumps
 """
 
 from datetime import date
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Q
@@ -61,10 +62,12 @@ def compute_overview(community: Community, today: date | None = None) -> dict:
         .annotate(total=Count("id"), elderly=Count("id", filter=Q(birth_date__lte=cutoff60)))
         .order_by()
     )
-    compound_counts = {
+    compound_counts: dict[Any, Any] = {
         row["household__dwelling__building__compound_id"]: row for row in by_compound
     }
-    building_counts = {row["household__dwelling__building_id"]: row for row in by_building}
+    building_counts: dict[Any, Any] = {
+        row["household__dwelling__building_id"]: row for row in by_building
+    }
     compounds = [
         {
             "id": c["id"],

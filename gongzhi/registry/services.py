@@ -1,6 +1,7 @@
 """Registry writes: each atomic, audited, and marking the community's figures out of date."""
 
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -164,7 +165,7 @@ def export_own_data(*, resident: Resident, actor) -> dict:
     """Return everything the registry holds about the resident, for them to download."""
     household = resident.household
     dwelling = household.dwelling if household else None
-    data = {
+    data: dict[str, Any] = {
         "name": resident.name,
         "gender": resident.gender,
         "birth_date": resident.birth_date.isoformat() if resident.birth_date else None,
