@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from gongzhi.accounts.api import router as accounts_router
 from gongzhi.core.api_errors import install_error_handlers
 from gongzhi.registry.api import router as registry_router
+from gongzhi.surveys.api import router as surveys_router
 
 api = NinjaAPI(
     title="Gongzhi API",
@@ -15,3 +16,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/accounts", accounts_router)
 api.add_router("/registry", registry_router)
+api.add_router("/surveys", surveys_router)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("gongzhi.accounts.urls")),
     path("registry/", include("gongzhi.registry.urls")),
     path("audit/", include("gongzhi.core.urls")),
+    path("surveys/", include("gongzhi.surveys.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,3 @@
+"""URL patterns of the survey respond pages (included by surveys/urls.py)."""
+
+urlpatterns: list = []
