@@ -1,6 +1,9 @@
 """Values every page's shell needs."""
 
+from gongzhi.accounts.models import Role
 from gongzhi.accounts.scope import scope_of
+
+from .navigation import build_nav
 
 
 def shell(request):
@@ -9,4 +12,6 @@ def shell(request):
     return {
         "elder_mode": getattr(request, "elder_mode", False),
         "is_staff_user": scope.is_staff_anywhere,
+        "is_resident_user": scope.has(Role.RESIDENT),
+        "nav": build_nav(request),
     }

@@ -1,0 +1,73 @@
+"""The site navigation, grouped by the five co's (五共), showing only what exists.
+
+An app adds its pages to ITEMS; a group with no visible item is not shown.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from gongzhi.accounts.models import Role
+from gongzhi.accounts.scope import STAFF_COMMUNITY_ROLES, Scope, scope_of
+
+# The five co's in the order residents know them (SCENARIO.md).
+CO_GROUPS = [
+    ("decide", pgettext_lazy("five co's", "Decide together")),
+    ("build", pgettext_lazy("five co's", "Build together")),
+    ("manage", pgettext_lazy("five co's", "Manage together")),
+    ("evaluate", pgettext_lazy("five co's", "Evaluate together")),
+    ("share", pgettext_lazy("five co's", "Share the results")),
+]
+# Items of no co (a person's own pages) come first, without a group heading.
+PERSONAL = "personal"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One link: its url name, label, co group and who sees it."""
+
+    url_name: str
+    label: str | Promise
+    co: str
+    visible: Callable[[Scope], bool]
+
+
+def _registry_staff(scope: Scope) -> bool:
+    """Holds a role that opens a community's registry from the home page."""
+    return scope.is_superuser or scope.has(
+        Role.SUBDISTRICT_OFFICIAL, *STAFF_COMMUNITY_ROLES, Role.GRID_WORKER
+    )
+
+
+def _resident(scope: Scope) -> bool:
+    return scope.has(Role.RESIDENT)
+
+
+ITEMS = [
+    NavItem("registry:my-data", _("My information"), PERSONAL, _resident),
+    # The home page lists a worker's communities, each the door to its registry (台账).
+    NavItem("home", _("Registry"), "manage", _registry_staff),
+]
+
+
+def build_nav(request, items: list[NavItem] | None = None) -> list[dict]:
+    """Return the groups of links this request's user may see, empty groups left out."""
+    scope = scope_of(getattr(request, "user", None))
+    path = getattr(request, "path", "")
+    items = ITEMS if items is None else items
+    groups = [(PERSONAL, None), *CO_GROUPS]
+    nav = []
+    for key, label in groups:
+        links = []
+        for item in items:
+            if item.co != key or not item.visible(scope):
+                continue
+            url = reverse(item.url_name)
+            links.append({"url": url, "label": item.label, "current": url == path})
+        if links:
+            nav.append({"key": key, "label": label, "links": links})
+    return nav
