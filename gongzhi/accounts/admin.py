@@ -19,9 +19,14 @@ class UserAdmin(BaseUserAdmin):
     inlines = [RoleInline]
     fieldsets = [
         (None, {"fields": ["phone", "name", "password"]}),
-        ("Status", {"fields": ["is_active", "is_staff", "is_superuser", "failed_logins", "locked_until"]}),
+        (
+            "Status",
+            {"fields": ["is_active", "is_staff", "is_superuser", "failed_logins", "locked_until"]},
+        ),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["phone", "name", "password1", "password2"]})]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["phone", "name", "password1", "password2"]})
+    ]
     filter_horizontal = []
 
 

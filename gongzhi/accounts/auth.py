@@ -20,4 +20,7 @@ class TokenAuth(HttpBearer):
         return row.user
 
 
-api_auth = [SessionAuth(), TokenAuth()]
+# The token goes first: SessionAuth would refuse a token-only POST for lacking a CSRF token
+# before TokenAuth had a turn. A request without an Authorization header still falls through
+# to the session, with its CSRF check.
+api_auth = [TokenAuth(), SessionAuth()]

@@ -23,12 +23,16 @@ def record(
         target_id = target_id or target.pk
         if community_id is None:
             community_id = getattr(target, "community_id", None)
+    # Targets that are people give a masked label: the log is read by more eyes than the record.
+    label = getattr(target, "audit_label", None) if target is not None else None
+    if label is None and target is not None:
+        label = str(target)
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         target_type=target_type,
         target_id=str(target_id or ""),
-        target_label=str(target)[:200] if target is not None else "",
+        target_label=(label or "")[:200],
         community_id=community_id,
         data=data or {},
     )

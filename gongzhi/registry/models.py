@@ -15,8 +15,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.models import PHONE_VALIDATOR
+from gongzhi.core.masking import mask_name
 from gongzhi.core.models import TimeStampedModel
-from gongzhi.core.text import pinyin_keys
+from gongzhi.core.text import given_name, pinyin_keys
 
 from .querysets import (
     BuildingQuerySet,
@@ -255,6 +256,8 @@ class Resident(TimeStampedModel):
     name = models.CharField(_("name"), max_length=50)
     name_pinyin = models.CharField(max_length=200, editable=False, default="")
     name_initials = models.CharField(max_length=50, editable=False, default="")
+    # The name without the surname, so "建国" finds 张建国 through an index, not a scan.
+    name_given = models.CharField(max_length=50, editable=False, default="")
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     phone = models.CharField(
@@ -283,11 +286,16 @@ class Resident(TimeStampedModel):
             models.Index(fields=["community", "name_pinyin"], name="resident_pinyin"),
             models.Index(fields=["community", "phone_tail"], name="resident_phone_tail"),
             models.Index(fields=["community", "name"], name="resident_name"),
+            models.Index(fields=["community", "name_given"], name="resident_given_name"),
             models.Index(fields=["community", "status", "birth_date"], name="resident_age"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def audit_label(self) -> str:
+        return mask_name(self.name)
 
     def save(self, *args, **kwargs):
         self.fill_search_keys()
@@ -296,6 +304,7 @@ class Resident(TimeStampedModel):
     def fill_search_keys(self) -> None:
         """Keep the pinyin and phone-tail search columns in step with name and phone."""
         self.name_pinyin, self.name_initials = pinyin_keys(self.name)
+        self.name_given = given_name(self.name)
         self.phone_tail = self.phone[-4:] if self.phone else ""
 
     def age_on(self, day: date) -> int | None:

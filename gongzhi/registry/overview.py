@@ -52,54 +52,51 @@ def compute_overview(community: Community, today: date | None = None) -> dict:
         living_alone=Count("id", filter=Q(lives_alone=True, birth_date__lte=cutoff60)),
     )
     elderly = totals["aged60_79"] + totals["aged80"]
-    by_compound = list(
-        residents.values("household__dwelling__building__compound_id")
-        .annotate(total=Count("id"), elderly=Count("id", filter=Q(birth_date__lte=cutoff60)))
-        .order_by()
-    )
-    by_building = list(
+    # One grouped pass over residents by building; compounds are sums of their buildings.
+    by_building = (
         residents.values("household__dwelling__building_id")
         .annotate(total=Count("id"), elderly=Count("id", filter=Q(birth_date__lte=cutoff60)))
         .order_by()
     )
-    compound_counts: dict[Any, Any] = {
-        row["household__dwelling__building__compound_id"]: row for row in by_compound
-    }
     building_counts: dict[Any, Any] = {
         row["household__dwelling__building_id"]: row for row in by_building
     }
-    compounds = [
-        {
-            "id": c["id"],
-            "name": c["name"],
-            "kind": c["kind"],
-            "total": compound_counts.get(c["id"], {}).get("total", 0),
-            "elderly": compound_counts.get(c["id"], {}).get("elderly", 0),
-        }
-        for c in community.compounds.order_by("name").values("id", "name", "kind")
-    ]
-    buildings = [
-        {
-            "id": b["id"],
-            "name": b["name"],
-            "compound_id": b["compound_id"],
-            "grid_name": b["grid__name"] or "",
-            "dwellings": b["dwelling_count"],
-            "total": building_counts.get(b["id"], {}).get("total", 0),
-            "elderly": building_counts.get(b["id"], {}).get("elderly", 0),
-        }
-        for b in Building.objects.filter(community=community)
+    buildings_by_compound: dict[int, list[dict]] = {}
+    for b in (
+        Building.objects.filter(community=community)
         .annotate(dwelling_count=Count("dwellings"))
         .order_by("compound__name", "name")
         .values("id", "name", "compound_id", "grid__name", "dwelling_count")
-    ]
+    ):
+        counts = building_counts.get(b["id"], {})
+        buildings_by_compound.setdefault(b["compound_id"], []).append(
+            {
+                "id": b["id"],
+                "name": b["name"],
+                "grid_name": b["grid__name"] or "",
+                "dwellings": b["dwelling_count"],
+                "total": counts.get("total", 0),
+                "elderly": counts.get("elderly", 0),
+            }
+        )
+    compounds = []
+    for c in community.compounds.order_by("name").values("id", "name", "kind"):
+        rows = buildings_by_compound.get(c["id"], [])
+        compounds.append(
+            {
+                **c,
+                "buildings": rows,
+                "total": sum(r["total"] for r in rows),
+                "elderly": sum(r["elderly"] for r in rows),
+            }
+        )
     grids = list(
         Grid.objects.filter(community=community)
         .annotate(building_count=Count("buildings"))
         .order_by("code")
         .values("id", "code", "name", "extent", "worker__name", "building_count")
     )
-    unplaced = compound_counts.get(None, {}).get("total", 0)
+    unplaced = building_counts.get(None, {}).get("total", 0)
     return {
         "total": totals["total"],
         "elderly": elderly,
@@ -116,17 +113,24 @@ def compute_overview(community: Community, today: date | None = None) -> dict:
         "dwellings": Dwelling.objects.filter(community=community).count(),
         "grids": grids,
         "compounds": compounds,
-        "buildings": buildings,
         "unplaced": unplaced,
         "computed_on": today.isoformat(),
     }
 
 
+def overview_version(community_id: int) -> str:
+    """Return a key part that changes whenever the community's figures may have changed.
+
+    Pages cache their rendered figures under it too, so a warm overview renders nothing.
+    """
+    version = cache.get(_version_key(community_id)) or 0
+    return f"{community_id}:{version}:{date.today().isoformat()}"
+
+
 def community_overview(community: Community) -> dict:
     """Return the overview figures, from the cache when nothing has changed since."""
-    version = cache.get(_version_key(community.pk)) or 0
     today = date.today()
-    key = f"registry:overview:{community.pk}:{version}:{today.isoformat()}"
+    key = f"registry:overview:{overview_version(community.pk)}"
     figures = cache.get(key)
     if figures is None:
         figures = compute_overview(community, today)

@@ -16,8 +16,8 @@ def search_residents(user, community: Community, q: str):
     """Return the residents of community the user may see that match q, best matches first.
 
     Four digits match the phone's last four; Latin letters match pinyin initials or full
-    pinyin as a prefix; anything else matches the Chinese name as a prefix, then inside it.
-    Every branch uses an index on (community, key).
+    pinyin as a prefix; Chinese text matches the start of the full name or of the given name
+    (张 or 张建 or 建国 for 张建国). Every branch is a range on an index (community, key).
     """
     base = Resident.objects.visible_to(user).filter(community=community)
     q = (q or "").strip().lower().replace(" ", "")
@@ -34,6 +34,6 @@ def search_residents(user, community: Community, q: str):
             | Q(name_pinyin__gte=low, name_pinyin__lt=high)
         ).order_by("name_initials", "name_pinyin", "id")
     low, high = prefix_range(q)
-    return base.filter(Q(name__gte=low, name__lt=high) | Q(name__contains=q)).order_by(
-        "name_pinyin", "id"
-    )
+    return base.filter(
+        Q(name__gte=low, name__lt=high) | Q(name_given__gte=low, name_given__lt=high)
+    ).order_by("name_pinyin", "id")

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,6 +27,7 @@ from .forms import (
 )
 from .models import Building, Community, Compound, CorrectionRequest, Resident
 from .overview import community_overview as overview_figures
+from .overview import overview_version
 from .search import search_residents
 
 PAGE_SIZE = 25
@@ -71,17 +73,12 @@ def get_editable_resident(user, resident_id: int) -> Resident:
 def community_overview(request, community_id: int):
     """People by compound and building, age structure, households, dwellings, grids."""
     community = get_community_for_user(request.user, community_id)
-    figures = overview_figures(community)
-    buildings_by_compound: dict[int, list] = {}
-    for row in figures["buildings"]:
-        buildings_by_compound.setdefault(row["compound_id"], []).append(row)
-    compounds = [
-        {**c, "buildings": buildings_by_compound.get(c["id"], [])} for c in figures["compounds"]
-    ]
+    # Lazy: when the rendered figures are in the template cache, they are never loaded.
+    figures = SimpleLazyObject(lambda: overview_figures(community))
     context = {
         "community": community,
         "figures": figures,
-        "compounds": compounds,
+        "figures_version": overview_version(community.pk),
         "can_import": perms.can_import_roster(request.user, community),
         "can_view_audit": perms.can_view_audit(request.user, community),
         "can_add": perms.can_add_resident(request.user, community),
@@ -156,7 +153,12 @@ def compound_detail(request, compound_id: int):
         raise Http404
     buildings = Building.objects.visible_to(request.user).filter(compound=compound).for_listing()
     figures = overview_figures(compound.community)
-    counts = {row["id"]: row for row in figures["buildings"]}
+    counts = {
+        row["id"]: row
+        for c in figures["compounds"]
+        if c["id"] == compound.pk
+        for row in c["buildings"]
+    }
     rows = [
         {"building": b, **counts.get(b.pk, {"total": 0, "elderly": 0, "dwellings": 0})}
         for b in buildings

@@ -24,7 +24,9 @@ def run_check(extra_env: dict) -> subprocess.CompletedProcess:
 
 
 def test_deploy_check_is_clean_in_production_mode():
-    result = run_check({"DEBUG": "0", "SECRET_KEY": "x" * 60 + "-Prod-Key-9", "ALLOWED_HOSTS": "gz.example"})
+    result = run_check(
+        {"DEBUG": "0", "SECRET_KEY": "x" * 60 + "-Prod-Key-9", "ALLOWED_HOSTS": "gz.example"}
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

@@ -98,3 +98,16 @@ def test_search_page_query_count_does_not_grow_with_rows(client, world):
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_given_name_is_found_through_its_own_key(world):
+    from gongzhi.core.text import given_name
+
+    assert given_name("张建国") == "建国"
+    assert given_name("欧阳小明") == "小明"
+    assert given_name("王") == ""
+    ResidentFactory(household__dwelling__building=world.building, name="张建国")
+    ResidentFactory(household__dwelling__building=world.building, name="李国建")
+    user = world.users["community_admin"]
+    assert names(search_residents(user, world.community, "建国")) == {"张建国"}
+    assert names(search_residents(user, world.community, "张建")) == {"张建国"}
