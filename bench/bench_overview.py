@@ -102,7 +102,7 @@ def main() -> None:
         f"{args.seconds:g} s per run"
     )
     with Server(workers=args.workers) as server:
-        for path in ("/bench/hello/", overview_path):
+        for path in ("/bench/hello/", "/bench/shell/", overview_path):
             status, _ = fetch(server.port, path, cookie)
             if status != 200:
                 raise SystemExit(f"{path} answered {status}")
@@ -110,10 +110,13 @@ def main() -> None:
         hello = throughput(
             "hello world", server.port, "/bench/hello/", cookie, args.clients, args.seconds
         )
+        shell = throughput(
+            "logged-in empty page", server.port, "/bench/shell/", cookie, args.clients, args.seconds
+        )
         overview = throughput(
             "community overview", server.port, overview_path, cookie, args.clients, args.seconds
         )
-    for run in (hello, overview):
+    for run in (hello, shell, overview):
         print(
             f"  {run.label:<20} {run.per_second:8.1f} requests/s "
             f"({run.requests:,} requests, {run.errors} errors)"
@@ -121,6 +124,10 @@ def main() -> None:
     ratio = overview.per_second / hello.per_second if hello.per_second else 0.0
     verdict = "OK" if ratio >= TARGET_RATIO else "UNDER TARGET"
     print(f"\nOverview / hello world: {ratio:.0%} (target >= {TARGET_RATIO:.0%}): {verdict}")
+    floor = shell.per_second / hello.per_second if hello.per_second else 0.0
+    share = overview.per_second / shell.per_second if shell.per_second else 0.0
+    print(f"Logged-in empty page / hello world: {floor:.0%} (the ceiling for any logged-in page)")
+    print(f"Overview / logged-in empty page: {share:.0%}")
 
 
 if __name__ == "__main__":
