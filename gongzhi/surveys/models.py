@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.models import TimeStampedModel
 
+from .querysets import SurveyQuerySet
+
 
 class Survey(TimeStampedModel):
     class Status(models.TextChoices):
@@ -60,6 +62,8 @@ class Survey(TimeStampedModel):
     copied_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = SurveyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("survey")
