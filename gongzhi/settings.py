@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "gongzhi.accounts",
     "gongzhi.registry",
     "gongzhi.surveys",
+    "gongzhi.notifications",
 ]
 
 MIDDLEWARE = [

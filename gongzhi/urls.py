@@ -12,6 +12,7 @@ urlpatterns = [
     path("registry/", include("gongzhi.registry.urls")),
     path("audit/", include("gongzhi.core.urls")),
     path("surveys/", include("gongzhi.surveys.urls")),
+    path("inbox/", include("gongzhi.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -47,12 +47,17 @@ def _resident(scope: Scope) -> bool:
     return scope.has(Role.RESIDENT)
 
 
+def _signed_in(scope: Scope) -> bool:
+    return scope.is_superuser or bool(scope.roles)
+
+
 def _survey_managers(scope: Scope) -> bool:
     """Builds a community's surveys (问卷)."""
     return scope.is_superuser or scope.has(Role.COMMUNITY_ADMIN, Role.COMMUNITY_WORKER)
 
 
 ITEMS = [
+    NavItem("notifications:inbox", _("Inbox"), PERSONAL, _signed_in),
     NavItem("registry:my-data", _("My information"), PERSONAL, _resident),
     # The home page lists a worker's communities, each the door to its registry (台账).
     NavItem("home", _("Registry"), "manage", _registry_staff),
