@@ -13,7 +13,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,7 +89,7 @@ def time_calls(label: str, fn: Callable[[int], object], n: int = 200, warmup: in
 
 
 def time_interleaved(
-    calls: dict[str, Callable[[int], object]], n: int = 200, warmup: int = 10
+    calls: Mapping[str, Callable[[int], object]], n: int = 200, warmup: int = 10
 ) -> list[Timing]:
     """Time several callables in turns, so that noise on the machine hits them all alike."""
     for i in range(warmup):

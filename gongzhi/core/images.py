@@ -25,7 +25,7 @@ def clean_image(upload) -> ContentFile:
         with Image.open(upload) as probe:
             probe.verify()
         upload.seek(0)
-        image = Image.open(upload)
+        image: Image.Image = Image.open(upload)
         if image.format not in ALLOWED_FORMATS:
             raise ValidationError(_("Upload a JPEG, PNG, WebP or GIF photo."), code="bad_type")
         # Apply the camera's rotation before the EXIF block (with any GPS position) is dropped.

@@ -59,6 +59,7 @@ def draft(world):
 def _actions(survey: Survey) -> list[tuple[str, str, dict]]:
     """(method, url, data) of every builder page and button, for one survey."""
     section = survey.sections.first()
+    assert section is not None
     first, second, _third = survey.questions.order_by("position")
     community = survey.community_id
     return [
