@@ -5,7 +5,6 @@ from datetime import datetime
 from ninja import Query, Router, Schema
 
 from gongzhi.accounts.auth import api_auth
-
 from gongzhi.registry.schemas import PageIn
 
 from . import services
