@@ -56,12 +56,31 @@ def _survey_managers(scope: Scope) -> bool:
     return scope.is_superuser or scope.has(Role.COMMUNITY_ADMIN, Role.COMMUNITY_WORKER)
 
 
+def _community_admin(scope: Scope) -> bool:
+    """Answers for the community's response times (overdue needs)."""
+    return scope.is_superuser or scope.has(Role.COMMUNITY_ADMIN)
+
+
+def _moderators(scope: Scope) -> bool:
+    """Moderates a community's posts: its admins and workers."""
+    return scope.is_superuser or scope.has(Role.COMMUNITY_ADMIN, Role.COMMUNITY_WORKER)
+
+
+def _survey_takers(scope: Scope) -> bool:
+    """Answers surveys (residents) or visits households for them (grid workers)."""
+    return scope.is_superuser or scope.has(Role.RESIDENT, Role.GRID_WORKER)
+
+
 ITEMS = [
     NavItem("notifications:inbox", _("Inbox"), PERSONAL, _signed_in),
     NavItem("registry:my-data", _("My information"), PERSONAL, _resident),
     # The home page lists a worker's communities, each the door to its registry (台账).
     NavItem("home", _("Registry"), "manage", _registry_staff),
+    NavItem("needs:index", _("Needs board"), "decide", _signed_in),
     NavItem("surveys:index", _("Surveys"), "decide", _survey_managers),
+    NavItem("surveys:mine", _("Surveys for me"), "decide", _survey_takers),
+    NavItem("moderation:index", _("Moderation"), "decide", _moderators),
+    NavItem("needs:overdue-index", _("Overdue needs"), "decide", _community_admin),
 ]
 
 

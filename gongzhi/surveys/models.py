@@ -256,8 +256,13 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    """One answer to one question; a multiple choice gives one row per chosen option."""
+    """One answer to one question; a multiple choice gives one row per chosen option.
 
+    Random keys, like Response's: sequential ids would give away the order answers came in,
+    which could be paired with the order of Participation rows or visits.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     option = models.ForeignKey(

@@ -1,0 +1,188 @@
+"""One answer per household or resident, also when submissions arrive at the same moment.
+
+Each submission runs in its own thread with its own database connection, all released by a
+barrier, so the database's unique constraints (not a check in Python) must refuse all but
+one. Django's SQLite test database lives in memory with a shared cache, whose table locks
+fail at once instead of waiting; so on SQLite the same scenarios run in a child process
+against a SQLite file with the production settings (WAL, BEGIN IMMEDIATE, busy_timeout),
+and on PostgreSQL they run right here against the test database. A last test checks the
+constraint path on its own.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import cast
+
+import pytest
+from django.db import connection, connections
+
+from gongzhi.core.testing import factories as f
+from gongzhi.registry.models import Resident
+from gongzhi.surveys.models import Answer, HouseholdCode, Participation, Response, Survey
+from gongzhi.surveys.respond_services import (
+    ResponseError,
+    issue_household_codes,
+    redeem_code,
+    submit_response,
+)
+from gongzhi.surveys.tests.respond_helpers import open_survey, valid_answers
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+THREADS = 6
+SCENARIOS = ("household", "resident", "code")
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def run_together(target, count: int = THREADS) -> list:
+    """Run target(i) in count threads released at once; return each result or exception."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def work(i):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = target(i)
+        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def run_scenario(kind: str) -> dict:
+    """Answer one survey THREADS times at once for one respondent; summarise what happened."""
+    building = f.BuildingFactory()
+    resident = cast(Resident, f.ResidentFactory(household__dwelling__building=building))
+    unit = Survey.Unit.RESIDENT if kind == "resident" else Survey.Unit.HOUSEHOLD
+    survey = open_survey(building.community, kinds=["single", "rating"], unit=unit)
+    answers = valid_answers(survey)
+    household = resident.household
+    if kind == "household":
+
+        def target(i):
+            return submit_response(
+                survey=survey, channel="online", answers=answers, household=household
+            )
+
+    elif kind == "resident":
+
+        def target(i):
+            return submit_response(
+                survey=survey, channel="online", answers=answers, resident=resident
+            )
+
+    else:
+        issue_household_codes(survey=survey, actor=None)
+        code = HouseholdCode.objects.get(survey=survey, household=household).code
+
+        def target(i):
+            return redeem_code(survey=survey, code=code, answers=answers)
+
+    results = run_together(target)
+    return {
+        "answered": sum(isinstance(r, Response) for r in results),
+        "refused": sorted({r.code for r in results if isinstance(r, ResponseError)}),
+        "refused_count": sum(isinstance(r, ResponseError) for r in results),
+        "other": [repr(r) for r in results if not isinstance(r, Response | ResponseError)],
+        "participations": Participation.objects.filter(survey=survey).count(),
+        "responses": Response.objects.filter(survey=survey).count(),
+        "answers": Answer.objects.filter(response__survey=survey).count(),
+        "codes_used": HouseholdCode.objects.filter(survey=survey, used_at__isnull=False).count(),
+    }
+
+
+def main() -> None:
+    """Child process entry: migrate a fresh SQLite file, run every scenario, print JSON."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    print(json.dumps({kind: run_scenario(kind) for kind in SCENARIOS}))
+
+
+@pytest.fixture(scope="module")
+def sqlite_file_runs(tmp_path_factory) -> dict:
+    path = tmp_path_factory.mktemp("concurrency") / "gz.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(SQLITE_PATH=str(path), DJANGO_SETTINGS_MODULE="gongzhi.settings")
+    code = (
+        "import django; django.setup(); "
+        "from gongzhi.surveys.tests.test_concurrency import main; main()"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def scenario(request):
+    """Run a scenario where threads can really race: here on PostgreSQL, a file on SQLite."""
+    if connection.vendor == "sqlite":
+        runs = request.getfixturevalue("sqlite_file_runs")
+        return runs.__getitem__
+    return run_scenario
+
+
+def test_concurrent_answers_from_one_household_keep_one(scenario):
+    summary = scenario("household")
+
+    assert summary["other"] == []
+    assert summary["answered"] == 1
+    assert summary["refused"] == ["already_answered"]
+    assert summary["refused_count"] == THREADS - 1
+    assert summary["participations"] == summary["responses"] == 1
+    assert summary["answers"] == 2
+
+
+def test_concurrent_answers_from_one_resident_keep_one(scenario):
+    summary = scenario("resident")
+
+    assert summary["other"] == []
+    assert summary["answered"] == 1
+    assert summary["refused"] == ["already_answered"]
+    assert summary["participations"] == summary["responses"] == 1
+
+
+def test_a_household_code_used_at_the_same_moment_counts_once(scenario):
+    summary = scenario("code")
+
+    assert summary["other"] == []
+    assert summary["answered"] == 1
+    assert set(summary["refused"]) <= {"used_code", "already_answered"}
+    assert summary["refused_count"] == THREADS - 1
+    assert summary["responses"] == summary["codes_used"] == 1
+
+
+def test_the_database_itself_refuses_a_second_participation(world):
+    """The constraint path on its own: a participation already there, no check beforehand."""
+    survey = open_survey(world.community)
+    Participation.objects.create(survey=survey, household=world.resident.household, channel="visit")
+
+    with pytest.raises(ResponseError) as refused:
+        submit_response(
+            survey=survey,
+            channel="online",
+            answers=valid_answers(survey),
+            household=world.resident.household,
+        )
+
+    assert refused.value.code == "already_answered"
+    assert Response.objects.filter(survey=survey).count() == 0
+    assert Answer.objects.filter(response__survey=survey).count() == 0
