@@ -1,8 +1,11 @@
 """Chinese text tools: pinyin keys for finding names typed in Latin letters."""
 
+from functools import lru_cache
+
 from pypinyin import Style, lazy_pinyin
 
 
+@lru_cache(maxsize=65536)
 def pinyin_keys(text: str) -> tuple[str, str]:
     """Return (full pinyin, initials) in lower case for a name: 张三 -> ("zhangsan", "zs")."""
     text = (text or "").strip()
