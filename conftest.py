@@ -36,6 +36,16 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _english_unless_asked(settings):
+    """Unit tests read pages in English unless a request asks for Chinese.
+
+    Production defaults to zh-hans (test_settings checks it); browser tests send zh-CN, and
+    the translation tests check the Chinese catalogue is complete.
+    """
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: ids are reused after rollbacks."""
     from django.core.cache import cache
