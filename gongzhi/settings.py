@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "gongzhi.registry",
     "gongzhi.surveys",
     "gongzhi.notifications",
+    "gongzhi.search",
 ]
 
 MIDDLEWARE = [
