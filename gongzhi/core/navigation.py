@@ -6,7 +6,7 @@ An app adds its pages to ITEMS; a group with no visible item is not shown.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -96,7 +96,11 @@ def build_nav(request, items: list[NavItem] | None = None) -> list[dict]:
         for item in items:
             if item.co != key or not item.visible(scope):
                 continue
-            url = reverse(item.url_name)
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                # An app whose pages are not installed shows no link: only what exists.
+                continue
             links.append({"url": url, "label": item.label, "current": url == path})
         if links:
             nav.append({"key": key, "label": label, "links": links})

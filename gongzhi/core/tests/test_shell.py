@@ -119,7 +119,8 @@ def test_switch_posts_back_to_the_current_page_with_csrf(client):
 
 
 @pytest.mark.django_db
-def test_pages_are_chinese_by_default(client):
+def test_pages_are_chinese_by_default(client, settings):
+    settings.LANGUAGE_CODE = "zh-hans"  # the project's default; conftest reads tests in English
     response = client.get(reverse("home"))
 
     assert 'lang="zh-CN"' in html_tag(response.content.decode())
