@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from gongzhi.accounts.api import router as accounts_router
 from gongzhi.core.api_errors import install_error_handlers
+from gongzhi.moderation.api import router as moderation_router
 from gongzhi.notifications.api import router as inbox_router
 from gongzhi.registry.api import router as registry_router
 from gongzhi.surveys.api import router as surveys_router
@@ -19,3 +20,4 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/registry", registry_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/inbox", inbox_router)
+api.add_router("/moderation", moderation_router)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "gongzhi.surveys",
     "gongzhi.notifications",
     "gongzhi.search",
+    "gongzhi.moderation",
 ]
 
 MIDDLEWARE = [

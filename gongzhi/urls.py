@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("gongzhi.core.urls")),
     path("surveys/", include("gongzhi.surveys.urls")),
     path("inbox/", include("gongzhi.notifications.urls")),
+    path("moderation/", include("gongzhi.moderation.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
