@@ -116,17 +116,21 @@ def generate_city(communities: int = 20, residents: int = 200_000, seed: int = 7
 
 def ensure_city(communities: int = 20, residents: int = 200_000, seed: int = 7, stdout=None):
     """Return the benchmark city, generating it unless this database already holds it."""
+    from gongzhi.core.db import analyze
     from gongzhi.registry.models import Subdistrict
 
     stdout = stdout or sys.stdout
     existing = Subdistrict.objects.filter(code=CITY_CODE).first()
     if existing is not None and existing.name == city_name(communities, residents, seed):
         stdout.write(f"Reusing the generated city: {existing.name}\n")
+        analyze()
         return existing
     if existing is not None:
         wipe_bench_database(stdout)
     stdout.write(f"Generating {communities} communities, {residents:,} residents…\n")
-    return generate_city(communities, residents, seed, stdout)
+    city = generate_city(communities, residents, seed, stdout)
+    analyze()  # the planner needs statistics to choose the search indexes
+    return city
 
 
 def wipe_bench_database(stdout) -> None:

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from gongzhi.core.db import analyze
 from gongzhi.core.demo import load_demo
 
 HEADINGS = ("角色 Role", "姓名 Name", "手机 Phone", "密码 Password", "地点 Place")
@@ -33,6 +34,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = load_demo(stdout=self.stdout)
+        analyze()
         verb = "Loaded" if result["created"] else "Already loaded:"
         self.stdout.write(f"{verb} {result['subdistrict']} ({result['subdistrict_code']})")
         for c in result["communities"]:

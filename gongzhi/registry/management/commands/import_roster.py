@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from gongzhi.core.db import analyze
 from gongzhi.registry.models import Community
 from gongzhi.registry.roster import RosterFileError, RosterHasErrors, import_roster, parse_roster
 
@@ -47,6 +48,7 @@ class Command(BaseCommand):
                     progress=progress,
                     via="command",
                 )
+                analyze()  # a large import changes the data the planner's statistics describe
         except RosterFileError as exc:
             raise CommandError(exc.message) from exc
         except RosterHasErrors as exc:
