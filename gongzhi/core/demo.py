@@ -815,6 +815,14 @@ def _build(today: date, stdout) -> Subdistrict:
     return subdistrict
 
 
+def load_stories(stdout=None) -> None:
+    """Load SCENARIO.md's stories, each app its own; every loader is idempotent."""
+    # Imported here: the apps' demo modules import this one.
+    from gongzhi.surveys.demo import load_survey_demo
+
+    load_survey_demo(stdout)
+
+
 def load_demo(stdout=None) -> dict:
     """Load the Zhouji demo once; on later runs only make sure the demo logins exist."""
     today = date.today()
@@ -827,6 +835,7 @@ def load_demo(stdout=None) -> dict:
             subdistrict = existing
             _say(stdout, f"{subdistrict.name} ({subdistrict.code}) is loaded; checking the logins.")
         logins = ensure_logins(subdistrict, stdout)
+        load_stories(stdout)
         counts = community_counts(subdistrict, today)
         if created:
             record(

@@ -275,6 +275,8 @@ class Answer(models.Model):
         indexes = [
             models.Index(fields=["question", "option"], name="answer_question_option"),
             models.Index(fields=["question", "number"], name="answer_question_number"),
+            # Distinct respondents per question (multiple choice) read this, not the table.
+            models.Index(fields=["question", "response"], name="answer_question_response"),
         ]
 
     def __str__(self) -> str:
