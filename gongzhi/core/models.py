@@ -66,3 +66,6 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit entries cannot be deleted")
+
+
+from .workdays import DayOverride  # noqa: E402,F401
