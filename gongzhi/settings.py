@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "gongzhi.notifications",
     "gongzhi.search",
     "gongzhi.moderation",
+    "gongzhi.matters",
+    "gongzhi.needs",
+    "gongzhi.cases",
 ]
 
 MIDDLEWARE = [

@@ -13,7 +13,11 @@ urlpatterns = [
     path("audit/", include("gongzhi.core.urls")),
     path("surveys/", include("gongzhi.surveys.urls")),
     path("inbox/", include("gongzhi.notifications.urls")),
+    path("needs/", include("gongzhi.needs.urls")),
+    path("matters/", include("gongzhi.matters.urls")),
     path("moderation/", include("gongzhi.moderation.urls")),
+    path("cases/", include("gongzhi.cases.urls")),
+    path("open311/v2/", include("gongzhi.cases.open311_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -818,9 +818,13 @@ def _build(today: date, stdout) -> Subdistrict:
 def load_stories(stdout=None) -> None:
     """Load SCENARIO.md's stories, each app its own; every loader is idempotent."""
     # Imported here: the apps' demo modules import this one.
+    from gongzhi.cases.demo import load_cases_demo
+    from gongzhi.needs.demo import load_needs_demo
     from gongzhi.surveys.demo import load_survey_demo
 
     load_survey_demo(stdout)
+    load_needs_demo(stdout=stdout)  # links the arts-stage questionnaire to its matter
+    load_cases_demo(stdout=stdout)
 
 
 def load_demo(stdout=None) -> dict:

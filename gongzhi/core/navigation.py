@@ -79,6 +79,10 @@ ITEMS = [
     NavItem("needs:index", _("Needs board"), "decide", _signed_in),
     NavItem("surveys:index", _("Surveys"), "decide", _survey_managers),
     NavItem("surveys:mine", _("Surveys for me"), "decide", _survey_takers),
+    NavItem("cases:mine", _("My reports"), PERSONAL, _resident),
+    NavItem("cases:list", _("Cases"), "manage", lambda scope: scope.is_staff_anywhere),
+    NavItem("cases:campaigns", _("Campaigns"), "manage", _registry_staff),
+    NavItem("cases:rates", _("Three rates"), "evaluate", _registry_staff),
     NavItem("moderation:index", _("Moderation"), "decide", _moderators),
     NavItem("needs:overdue-index", _("Overdue needs"), "decide", _community_admin),
 ]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "matters"
+urlpatterns = [
+    path("communities/<int:community_id>/", views.matter_list, name="list"),
+    path("<int:matter_id>/", views.detail, name="detail"),
+]
