@@ -591,11 +591,11 @@ def bench_rates(args, city, official) -> None:
             ("CallBack(community, is_latest, at, answers)", "bench_callback_cover",
              "cases_callback", "community_id, is_latest, at, contacted_in_time, solved, satisfied"),
         )  # fmt: skip
-        for label, name, table, columns in proposals:
+        for label, name, table_name, columns in proposals:
             with connection.cursor() as cursor:
-                cursor.execute(f"CREATE INDEX {name} ON {table} ({columns})")
+                cursor.execute(f"CREATE INDEX {name} ON {table_name} ({columns})")
                 if connection.vendor == "postgresql":
-                    cursor.execute(f"ANALYZE {table}")
+                    cursor.execute(f"ANALYZE {table_name}")
             print(f"  with the proposed index {label}:")
             again = time_interleaved(
                 {

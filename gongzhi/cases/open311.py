@@ -128,7 +128,7 @@ def cache_seconds() -> int:
     if value is None:
         # Read like every setting, from the environment, until settings.py names it.
         value = os.environ.get("OPEN311_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
-    return int(value)
+    return int(str(value))
 
 
 def _cache_key(request) -> str:
@@ -264,7 +264,7 @@ def _categories(community: Community | None):
 
 
 def _major_name(category: Category) -> str:
-    return category.parent.name if category.parent_id else ""
+    return category.parent.name if category.parent is not None else ""
 
 
 def _service(category: Category) -> dict:
@@ -514,6 +514,7 @@ def _window(request) -> tuple[dt.datetime, dt.datetime | None]:
 def find_requests(request, fmt: str) -> list[dict]:
     """Select the requests GET requests asks for, newest first, at most 1000."""
     community = _jurisdiction(request, required=True)
+    assert community is not None  # required=True raises instead of returning None
     cases = _public_cases().filter(community=community)
     ids = _list_param(request, "service_request_id")
     if ids:
@@ -668,6 +669,7 @@ def create_request(request, fmt: str) -> HttpResponse:
     """POST requests: create a case from an Open311 client."""
     user = _api_user(request)
     community = _jurisdiction(request, required=True)
+    assert community is not None  # required=True raises instead of returning None
     code = _param(request, "service_code")
     if not code:
         raise Open311Error(400, _("service_code was not provided."))

@@ -396,8 +396,10 @@ def _labels(grouping: Grouping, keys: list[str]) -> dict[str, str]:
         rows = Grid.objects.filter(pk__in=ids).values_list("pk", "community__name", "name")
         labels |= {str(pk): f"{community} · {name}" for pk, community, name in rows}
     elif grouping.name == "unit":
-        rows = HandlingUnit.objects.filter(pk__in=ids).values_list("pk", "community__name", "name")
-        labels |= {str(pk): f"{community} · {name}" for pk, community, name in rows}
+        unit_rows = HandlingUnit.objects.filter(pk__in=ids).values_list(
+            "pk", "community__name", "name"
+        )
+        labels |= {str(pk): f"{community} · {name}" for pk, community, name in unit_rows}
     elif grouping.name in {"major", "minor"} and keys:
         majors = grouping.name == "major"
         wanted = set(keys)

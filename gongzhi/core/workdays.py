@@ -108,10 +108,11 @@ class WorkCalendar:
         A missing range is loaded with at least a year ahead of it, so a calendar reused for
         a batch of deadlines rarely needs a second query.
         """
-        if self._first is not None and self._first <= first and last <= self._last:
+        loaded = self._first is not None and self._last is not None
+        if loaded and self._first <= first and last <= self._last:  # type: ignore[operator]
             return
         last = max(last, first + dt.timedelta(days=MIN_LOAD_DAYS))
-        if self._first is not None:
+        if self._first is not None and self._last is not None:
             # Extend contiguously so the loaded range stays one interval.
             first, last = min(first, self._first), max(last, self._last)
         rows = DayOverride.objects.filter(date__range=(first, last)).values_list(
@@ -125,7 +126,7 @@ class WorkCalendar:
 
     def is_workday(self, day: dt.date) -> bool:
         """Say whether day is a working day."""
-        if self._first is None or not (self._first <= day <= self._last):
+        if self._first is None or self._last is None or not (self._first <= day <= self._last):
             self._load_ahead(day, 0)
         override = self._overrides.get(day)
         return _is_weekday(day) if override is None else override

@@ -95,7 +95,7 @@ def _fts_match(match: Match, scope: Scope) -> str:
     if not _scope_terms_help(scope):
         return f"{{title body}} : ({groups})"
     suffix = "o" if scope.open_only else "v"
-    communities = " OR ".join(f"c{int(c)}{suffix}" for c in scope.community_ids)
+    communities = " OR ".join(f"c{int(c)}{suffix}" for c in scope.community_ids or ())
     return f"{{title body}} : ({groups}) AND scope : ({communities})"
 
 
@@ -124,7 +124,7 @@ def _ts_match(match: Match, scope: Scope) -> str:
     if not _scope_terms_help(scope):
         return terms
     suffix = "o" if scope.open_only else "v"
-    communities = " | ".join(_lexeme(f"~c{int(c)}{suffix}") for c in scope.community_ids)
+    communities = " | ".join(_lexeme(f"~c{int(c)}{suffix}") for c in scope.community_ids or ())
     return f"{terms} & ({communities})"
 
 

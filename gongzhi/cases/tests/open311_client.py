@@ -43,7 +43,7 @@ class SpecViolation(AssertionError):
     pass
 
 
-def check(condition: bool, message: str) -> None:
+def check(condition: object, message: str) -> None:
     if not condition:
         raise SpecViolation(message)
 
@@ -85,7 +85,7 @@ def errors(response, fmt: str) -> list[dict]:
     for error in data.findall("error"):
         code, description = _text(error, "code"), _text(error, "description")
         check(code is not None and description, "an <error> has <code> and <description>")
-        out.append({"code": int(code), "description": description})
+        out.append({"code": int(str(code)), "description": description})
     check(out, "<errors> holds at least one <error>")
     return out
 
@@ -96,7 +96,9 @@ def discovery(response, fmt: str) -> dict:
         check(data.tag == "discovery", "root must be <discovery>")
         endpoints = []
         for endpoint in data.findall("endpoints/endpoint"):
-            item = {tag: _text(endpoint, tag) for tag in ("specification", "url", "changeset")}
+            item: dict[str, object] = {
+                tag: _text(endpoint, tag) for tag in ("specification", "url", "changeset")
+            }
             item["type"] = _text(endpoint, "type")
             item["formats"] = [f.text for f in endpoint.findall("formats/format")]
             endpoints.append(item)
