@@ -11,15 +11,10 @@ BEGIN IMMEDIATE, busy_timeout: writers queue instead of failing); on PostgreSQL 
 here against the test database (transaction=True, so the threads see committed rows).
 """
 
-import json
-import os
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from gongzhi.accounts.models import User
 from gongzhi.cases import services
@@ -27,6 +22,7 @@ from gongzhi.cases.models import Case, CaseEvent, HandlingUnit, Status
 from gongzhi.cases.services import CaseError
 from gongzhi.cases.tests.factories import ensure_seeded_categories
 from gongzhi.core.testing import factories as f
+from gongzhi.core.testing.concurrency import migrate_and_print, run_in_sqlite_file, run_together
 from gongzhi.registry.models import Building
 
 # transaction=True: the threads must see committed rows.
@@ -34,28 +30,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 WORKERS = 6
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def run_together(target, count: int) -> list:
-    """Run target(i) in count threads released at once; return each result or exception."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def work(i):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = target(i)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def race_to_accept() -> dict:
@@ -106,11 +80,8 @@ def race_to_accept() -> dict:
 
 
 def main() -> None:
-    """Child process entry: migrate a fresh SQLite file, race, print JSON."""
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    print(json.dumps(race_to_accept()))
+    """Child process entry: race on a fresh SQLite file, print JSON."""
+    migrate_and_print(race_to_accept)
 
 
 @pytest.fixture
@@ -118,28 +89,7 @@ def race():
     """The race's summary: threads against PostgreSQL here, a SQLite file in a child process."""
     if connection.vendor != "sqlite":
         return race_to_accept()
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-        env.update(
-            SQLITE_PATH=str(Path(tmp) / "race.sqlite3"),
-            DJANGO_SETTINGS_MODULE="gongzhi.settings",
-        )
-        code = (
-            "import django; django.setup(); "
-            "from gongzhi.cases.tests.test_accept_concurrency import main; main()"
-        )
-        done = subprocess.run(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-c", code],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_in_sqlite_file("gongzhi.cases.tests.test_accept_concurrency", timeout=180)
 
 
 def test_two_workers_accepting_at_once_exactly_one_wins(race):

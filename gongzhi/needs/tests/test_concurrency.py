@@ -13,17 +13,14 @@ SQLite file with the production settings (WAL, BEGIN IMMEDIATE, busy_timeout), a
 PostgreSQL right here against the test database.
 """
 
-import json
-import os
-import subprocess
-import sys
-import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
+
+from gongzhi.core.testing.concurrency import migrate_and_print, run_in_sqlite_file, run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,28 +28,6 @@ SUPPORTERS = 200
 WORKERS = 25
 TWICE = 8
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def run_together(target, count: int) -> list:
-    """Run target(i) in count threads released at once; return each result or exception."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def work(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = target(i)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def _setup(supporters):
@@ -140,32 +115,13 @@ SCENARIOS = ("distinct", "twice", "withdraw_twice")
 
 
 def main() -> None:
-    """Child process entry: migrate a fresh SQLite file, run every scenario, print JSON."""
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    print(json.dumps({kind: run_scenario(kind) for kind in SCENARIOS}))
+    """Child process entry: run every scenario on a fresh SQLite file, print JSON."""
+    migrate_and_print(lambda: {kind: run_scenario(kind) for kind in SCENARIOS})
 
 
 @pytest.fixture(scope="module")
-def sqlite_file_runs(tmp_path_factory) -> dict:
-    path = tmp_path_factory.mktemp("need-concurrency") / "gz.sqlite3"
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(SQLITE_PATH=str(path), DJANGO_SETTINGS_MODULE="gongzhi.settings")
-    code = (
-        "import django; django.setup(); "
-        "from gongzhi.needs.tests.test_concurrency import main; main()"
-    )
-    done = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def sqlite_file_runs() -> dict:
+    return run_in_sqlite_file("gongzhi.needs.tests.test_concurrency", timeout=600)
 
 
 @pytest.fixture
