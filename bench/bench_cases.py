@@ -376,6 +376,7 @@ def ensure_cases(city, total: int, seed: int) -> None:
     from django.utils import timezone
 
     from gongzhi.cases.models import CallBack, Case, CaseEvent, Category
+    from gongzhi.core.db import analyze
     from gongzhi.core.workdays import WorkCalendar
     from gongzhi.registry.models import Community
 
@@ -437,6 +438,9 @@ def ensure_cases(city, total: int, seed: int) -> None:
             f"({time.perf_counter() - started:.0f} s)",
             flush=True,
         )
+    # Fresh planner statistics, as after any big import (manage.py analyze).
+    analyze()
+    print(f"Statistics refreshed ({time.perf_counter() - started:.0f} s)")
 
 
 # --- measuring ------------------------------------------------------------------------------

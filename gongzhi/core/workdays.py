@@ -97,7 +97,7 @@ class WorkCalendar:
     of deadlines); a day outside them loads a further range.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._overrides: dict[dt.date, bool] = {}
         self._first: dt.date | None = None
         self._last: dt.date | None = None
