@@ -15,9 +15,9 @@ in-process; the hello-world page under gunicorn):
    a case with a short and a long timeline; p50/p95, target p95 <= 50 ms.
 2. The three rates and on-time closure for the whole subdistrict over a year
    (gongzhi.cases.rates.rate_table), by community and by the other groupings, and the rates
-   page; target <= 1 s. --proposed-index then adds, one after the other, an index on
-   Case(community, status, closed_at, due_at) and a covering one on CallBack, and times
-   again (the rate tables' closure query has no index to use without the first).
+   page; target <= 1 s. Both queries read an index alone: Case(community, status,
+   closed_at, due_at) and CallBack's rates index, which covers the groupings because each
+   call-back carries its case's grid, unit and category.
 3. Open311 GET requests (jurisdiction = the largest community; the spec's default of the
    last 90 days and at most 1000 results), filtered lists and one request: p50/p95 in-process,
    target p95 <= 100 ms, with the answer cache off; then throughput under gunicorn against
@@ -317,6 +317,9 @@ class CaseMaker:
                         data.get("satisfied"),
                         "",
                         index == latest,
+                        case.grid_id,
+                        case.owner_unit_id,
+                        case.category_id,
                     )
                 )
         return events, callbacks
@@ -345,8 +348,8 @@ EVENT_SQL = (
 )
 CALLBACK_SQL = (
     "INSERT INTO cases_callback (case_id, community_id, round, at, method, answered, "
-    "contacted_in_time, solved, satisfied, comment, is_latest) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    "contacted_in_time, solved, satisfied, comment, is_latest, grid_id, owner_unit_id, "
+    "category_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
 
 
@@ -546,7 +549,6 @@ def bench_pages(args, city, small, large, baseline) -> None:
 
 def bench_rates(args, city, official) -> None:
     """The three rates for the whole subdistrict over a year."""
-    from django.db import connection
     from django.test import Client
 
     from gongzhi.cases.rates import GROUPINGS, Window, closed_cases, percent, rate_table
@@ -573,7 +575,7 @@ def bench_rates(args, city, official) -> None:
     client = Client()
     client.force_login(official)
     calls = {"baseline: Case by pk": _baseline_fn()}
-    for name in ("community", "unit", "grid", "minor", "month"):
+    for name in ("community", "unit", "grid", "major", "minor", "month"):
         calls[f"rates by {name}"] = lambda i, g=GROUPINGS[name]: rate_table(
             community_ids=ids, window=year, grouping=g
         )
@@ -588,33 +590,6 @@ def bench_rates(args, city, official) -> None:
     print("  " + base.line())
     for timing in timings[1:]:
         print(f"  {timing.line(base)}  {_verdict(timing.p95 <= TARGET_RATES)}")
-    if args.proposed_index:
-        proposals = (
-            ("Case(community, status, closed_at, due_at)", "bench_case_closed", "cases_case",
-             "community_id, status, closed_at, due_at"),
-            ("CallBack(community, is_latest, at, answers)", "bench_callback_cover",
-             "cases_callback", "community_id, is_latest, at, contacted_in_time, solved, satisfied"),
-        )  # fmt: skip
-        for label, name, table_name, columns in proposals:
-            with connection.cursor() as cursor:
-                cursor.execute(f"CREATE INDEX {name} ON {table_name} ({columns})")
-                if connection.vendor == "postgresql":
-                    cursor.execute(f"ANALYZE {table_name}")
-            print(f"  with the proposed index {label}:")
-            again = time_interleaved(
-                {
-                    "  closure query alone": calls["closure query alone"],
-                    "  rates by community": calls["rates by community"],
-                    "  rates by unit": calls["rates by unit"],
-                },
-                n=args.rate_iterations,
-                warmup=1,
-            )
-            for timing in again:
-                print(f"  {timing.line(base)}  {_verdict(timing.p95 <= TARGET_RATES)}")
-        with connection.cursor() as cursor:
-            for _label, name, _table, _columns in proposals:
-                cursor.execute(f"DROP INDEX {name}")
 
 
 def _count():
@@ -724,9 +699,6 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each load run")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client processes")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
-    parser.add_argument(
-        "--proposed-index", action="store_true", help="also time Case(community, closed_at)"
-    )
     # run_all.py passes every option to every bench: ignore the ones meant for others.
     args, _ = parser.parse_known_args()
     print(setup(args))

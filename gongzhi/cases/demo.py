@@ -750,6 +750,7 @@ def _write(stories: list[Story]) -> None:
             events.append(event)
         for callback in story.callbacks:
             callback.case = story.case
+            callback.copy_case(story.case)
             callbacks.append(callback)
     CaseEvent.objects.bulk_create(events, batch_size=1000)
     CallBack.objects.bulk_create(callbacks, batch_size=1000)

@@ -274,6 +274,15 @@ def allowed_actions(status: str) -> list[str]:
     return [action for action, (sources, _to) in TRANSITIONS.items() if status in sources]
 
 
+class AlertLevel(models.IntegerChoices):
+    """How far a case's deadline alerts went (DOMAIN.md §4: nearly due, overdue, escalated)."""
+
+    NONE = 0, _("none")
+    NEARLY_DUE = 1, _("nearly due")
+    OVERDUE = 2, _("overdue")
+    ESCALATED = 3, _("escalated to the subdistrict")
+
+
 class Case(TimeStampedModel):
     """A reported problem being handled: who reported it, where, who handles it, by when."""
 
@@ -380,6 +389,11 @@ class Case(TimeStampedModel):
     warn_at = models.DateTimeField(null=True, blank=True)
     # From here an overdue case is escalated to the subdistrict as well.
     escalate_at = models.DateTimeField(null=True, blank=True)
+    # How far the deadline alerts for the current deadline have gone (escalation.py sends
+    # each once); new deadlines start again at NONE.
+    alert_level = models.PositiveSmallIntegerField(
+        choices=AlertLevel.choices, default=AlertLevel.NONE
+    )
     dispatched_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
@@ -414,6 +428,11 @@ class Case(TimeStampedModel):
                 fields=["community", "status", "-created_at"], name="case_community_status"
             ),
             models.Index(fields=["community", "due_at"], name="case_community_due"),
+            # The overdue and nearly-due lists: by status, then deadline (a partial index is
+            # not used by SQLite when the statuses come as bound parameters).
+            models.Index(fields=["community", "status", "due_at"], name="case_status_due"),
+            # On-time closure (rates.py): closed cases of a window, read from the index alone.
+            models.Index(fields=["community", "status", "closed_at", "due_at"], name="case_closed"),
             # The overdue, nearly-due and escalation lists read only cases awaiting a reply.
             models.Index(
                 fields=["community", "due_at", "warn_at", "escalate_at"],
@@ -527,13 +546,49 @@ class CallBack(models.Model):
     satisfied = models.BooleanField(_("satisfied"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
     is_latest = models.BooleanField(default=False)
+    # Copies of the case's grid, responsible unit and category when the call-back was made
+    # (they do not change after a reply), so the rates group call-backs without joining a
+    # million cases. Only the rates index reads them, so they get no index of their own.
+    grid = models.ForeignKey(
+        "registry.Grid",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    owner_unit = models.ForeignKey(
+        HandlingUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    category = models.ForeignKey(
+        Category, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
 
     class Meta:
         verbose_name = _("call-back")
         verbose_name_plural = _("call-backs")
         ordering = ["case_id", "at", "id"]
         indexes = [
-            models.Index(fields=["community", "is_latest", "at"], name="callback_rates"),
+            # Covers every rate table: the window, each grouping and the three answers.
+            models.Index(
+                fields=[
+                    "community",
+                    "is_latest",
+                    "at",
+                    "grid",
+                    "owner_unit",
+                    "category",
+                    "contacted_in_time",
+                    "solved",
+                    "satisfied",
+                ],
+                name="callback_rates",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -564,6 +619,13 @@ class CallBack(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} round {self.round}"
+
+    def copy_case(self, case: Case) -> None:
+        """Carry the case's community, grid, responsible unit and category (for the rates)."""
+        self.community_id = case.community_id
+        self.grid_id = case.grid_id
+        self.owner_unit_id = case.owner_unit_id
+        self.category_id = case.category_id
 
     @property
     def is_dissatisfied(self) -> bool:

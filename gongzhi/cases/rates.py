@@ -13,8 +13,9 @@ and over the cases closed in the window (status closed, closed_at in it):
 
 Each table is one query per source table (call-backs, cases) with conditional counts, grouped
 by community, grid, responsible unit (首接负责, Case.owner_unit), major or minor category, or
-period; one more query fetches the group labels. Rates are exact fractions; the pages print
-them as percentages with one decimal and always show the denominator.
+period; one more query fetches the group labels (and one the category classes). Rates are
+exact fractions; the pages print them as percentages with one decimal and always show the
+denominator.
 """
 
 import datetime as dt
@@ -140,11 +141,12 @@ def period_choices(today: dt.date | None = None, years: int = 3) -> list[tuple[s
 
 @dataclass(frozen=True)
 class Grouping:
-    """How rows are grouped: fields on Case (and the same seen from a CallBack)."""
+    """How rows are grouped: columns that Case and CallBack both carry (CallBack copies its
+    case's community, grid, responsible unit and category, so neither query joins)."""
 
     name: str
     label: object
-    case_fields: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
     # For period groupings: the length of one period in months.
     months: int = 0
 
@@ -152,11 +154,10 @@ class Grouping:
     def is_period(self) -> bool:
         return self.months > 0
 
-    def callback_fields(self) -> tuple[str, ...]:
-        # The call-back carries its case's community, so grouping by community needs no join.
-        return tuple(
-            "community_id" if f == "community_id" else f"case__{f}" for f in self.case_fields
-        )
+    @property
+    def by_category(self) -> bool:
+        """Grouped by category id in the database, folded into major or minor classes here."""
+        return self.name in {"major", "minor"}
 
 
 GROUPINGS: dict[str, Grouping] = {
@@ -165,12 +166,8 @@ GROUPINGS: dict[str, Grouping] = {
         Grouping("community", _("Community"), ("community_id",)),
         Grouping("grid", _("Grid"), ("grid_id",)),
         Grouping("unit", _("Responsible unit"), ("owner_unit_id",)),
-        Grouping("major", _("Major category"), ("category__kind", "category__major_code")),
-        Grouping(
-            "minor",
-            _("Minor category"),
-            ("category__kind", "category__major_code", "category__minor_code"),
-        ),
+        Grouping("major", _("Major category"), ("category_id",)),
+        Grouping("minor", _("Minor category"), ("category_id",)),
         Grouping("month", _("Month"), months=1),
         Grouping("quarter", _("Quarter"), months=3),
         Grouping("year", _("Year"), months=12),
@@ -199,16 +196,37 @@ def periods_of(window: Window, months: int) -> list[Window]:
     return out
 
 
-def _key_of(grouping: Grouping, values: tuple, periods: list[Window]) -> str:
-    """Encode a group's values as one URL-safe key."""
+def _category_classes(grouping: Grouping) -> tuple[dict[int, str], dict[str, str]]:
+    """Map each category id to its major or minor class key ("event-0102"), and name each
+    key. One query: categories are a small table, so this beats joining them to the rows."""
+    majors = grouping.name == "major"
+    keys: dict[int, str] = {}
+    labels: dict[str, str] = {}
+    rows = Category.objects.values_list(
+        "pk", "kind", "major_code", "minor_code", "name", "community_id"
+    )
+    for pk, kind, major, minor, name, community_id in rows:
+        code = major if majors else f"{major}{minor}"
+        if minor:
+            keys[pk] = f"{kind}-{code}"
+        if bool(minor) != majors:
+            # The shared seed names each code; a community's own copy may rename it, so
+            # shared rows win and communities' rows only name codes the seed lacks.
+            key = f"{kind}-{code}"
+            if key not in labels or community_id is None:
+                labels[key] = f"{code} {name}"
+    return keys, labels
+
+
+def _key_of(grouping: Grouping, value, periods: list[Window], categories: dict[int, str]) -> str:
+    """Encode a group's value as one URL-safe key."""
     if grouping.is_period:
-        return periods[values[0]].name
-    if values[0] is None:
+        return periods[value].name
+    if value is None:
         return NONE_KEY
-    if grouping.name in {"major", "minor"}:
-        kind, *codes = values
-        return f"{kind}-{''.join(codes)}"
-    return str(values[0])
+    if grouping.by_category:
+        return categories.get(value, NONE_KEY)
+    return str(value)
 
 
 def _case_filter_for_key(grouping: Grouping, key: str) -> Q:
@@ -222,7 +240,7 @@ def _case_filter_for_key(grouping: Grouping, key: str) -> Q:
         if grouping.name == "minor":
             condition &= Q(category__minor_code=code[2:])
         return condition
-    (field_name,) = grouping.case_fields
+    (field_name,) = grouping.fields
     if key == NONE_KEY:
         return Q(**{f"{field_name}__isnull": True})
     if not key.isdigit():
@@ -321,7 +339,7 @@ def closed_cases(community_ids, window: Window) -> QuerySet[Case]:
 ON_TIME = Q(due_at__isnull=False, closed_at__lte=F("due_at"))
 
 
-def _group(queryset, grouping: Grouping, fields: tuple[str, ...], time_field: str, periods):
+def _group(queryset, grouping: Grouping, time_field: str, periods):
     if grouping.is_period:
         # A period's number by comparisons with its bounds: plain SQL on every database,
         # where truncating in the local time zone is a Python function per row on SQLite.
@@ -330,7 +348,7 @@ def _group(queryset, grouping: Grouping, fields: tuple[str, ...], time_field: st
             default=Value(len(periods) - 1),
         )
         return queryset.annotate(period=number).values_list("period")
-    return queryset.values_list(*fields)
+    return queryset.values_list(*grouping.fields)
 
 
 def count_if(condition: Q) -> Sum:
@@ -349,33 +367,28 @@ def rate_table(*, community_ids, window: Window, grouping: Grouping) -> RateTabl
     """Compute the rates of the communities over the window, one row per group."""
     rows: dict[str, RateRow] = {}
     periods = periods_of(window, grouping.months) if grouping.is_period else []
-    callbacks = _group(
-        answered_callbacks(community_ids, window),
-        grouping,
-        grouping.callback_fields(),
-        "at",
-        periods,
-    ).annotate(
+    categories, labels = _category_classes(grouping) if grouping.by_category else ({}, {})
+    callbacks = _group(answered_callbacks(community_ids, window), grouping, "at", periods).annotate(
         n_answered=Count("id"),
         n_contacted=count_if(Q(contacted_in_time=True)),
         n_solved=count_if(Q(solved=True)),
         n_satisfied=count_if(Q(satisfied=True)),
     )
-    for *values, answered, contacted, solved, satisfied in callbacks.order_by():
-        row = _row(rows, _key_of(grouping, tuple(values), periods))
+    for value, answered, contacted, solved, satisfied in callbacks.order_by():
+        row = _row(rows, _key_of(grouping, value, periods, categories))
         row.answered += answered
         row.contacted += contacted
         row.solved += solved
         row.satisfied += satisfied
-    cases = _group(
-        closed_cases(community_ids, window), grouping, grouping.case_fields, "closed_at", periods
-    ).annotate(n_closed=Count("id"), n_on_time=count_if(ON_TIME))
-    for *values, closed, on_time in cases.order_by():
-        row = _row(rows, _key_of(grouping, tuple(values), periods))
+    cases = _group(closed_cases(community_ids, window), grouping, "closed_at", periods).annotate(
+        n_closed=Count("id"), n_on_time=count_if(ON_TIME)
+    )
+    for value, closed, on_time in cases.order_by():
+        row = _row(rows, _key_of(grouping, value, periods, categories))
         row.closed += closed
         row.on_time += on_time
     table = RateTable(grouping=grouping, window=window)
-    labels = _labels(grouping, list(rows))
+    labels |= _labels(grouping, list(rows))
     for key, row in rows.items():
         row.label = labels.get(key, key)
         table.total.add(row)
@@ -384,7 +397,7 @@ def rate_table(*, community_ids, window: Window, grouping: Grouping) -> RateTabl
 
 
 def _labels(grouping: Grouping, keys: list[str]) -> dict[str, str]:
-    """Name each group key (one query, none for periods)."""
+    """Name each group key (one query; none for periods and categories)."""
     labels: dict[str, str] = {NONE_KEY: str(_("(none)"))}
     ids = [int(k) for k in keys if k.isdigit()]
     if grouping.name == "community":
@@ -400,18 +413,6 @@ def _labels(grouping: Grouping, keys: list[str]) -> dict[str, str]:
             "pk", "community__name", "name"
         )
         labels |= {str(pk): f"{community} · {name}" for pk, community, name in unit_rows}
-    elif grouping.name in {"major", "minor"} and keys:
-        majors = grouping.name == "major"
-        wanted = set(keys)
-        categories = Category.objects.majors() if majors else Category.objects.minors()
-        rows = categories.values_list("kind", "major_code", "minor_code", "name", "community_id")
-        # The shared seed names each code; a community's own copy may rename it, so shared
-        # rows win and communities' rows only name codes the seed lacks.
-        for kind, major, minor, name, community_id in rows:
-            code = major if majors else f"{major}{minor}"
-            key = f"{kind}-{code}"
-            if key in wanted and (key not in labels or community_id is None):
-                labels[key] = f"{code} {name}"
     return labels
 
 

@@ -28,6 +28,7 @@ from gongzhi.notifications.services import notify
 from .models import (
     TRANSITIONS,
     Action,
+    AlertLevel,
     CallBack,
     Campaign,
     Case,
@@ -105,6 +106,8 @@ def _set_deadlines(case: Case, start: datetime) -> None:
     case.due_at = deadlines.due_at
     case.warn_at = deadlines.warn_at
     case.escalate_at = deadlines.escalate_at
+    # A new deadline gets its own alerts (escalation.py).
+    case.alert_level = AlertLevel.NONE
 
 
 # --- Helpers --------------------------------------------------------------------------------
@@ -579,7 +582,6 @@ def record_callback(
         now = timezone.now()
         callback = CallBack(
             case=case,
-            community_id=case.community_id,
             round=case.callback_round,
             at=now,
             by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -587,6 +589,9 @@ def record_callback(
             answered=answered,
             comment=(comment or "").strip(),
         )
+        # The case's grid, unit and category are settled by now: no action after a reply
+        # dispatches or returns it again (test_rates pins that), so the copies stay true.
+        callback.copy_case(case)
         if not answered:
             callback.save()
             _event(

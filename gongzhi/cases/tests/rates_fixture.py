@@ -51,20 +51,16 @@ def make_case(community, cat, *, grid=None, unit=None, n: int, status=Status.CAL
 def callback(case, when, answers=None, *, latest=True, round_=1):
     """answers: 'YYN' = contacted in time, solved, satisfied; None = not reached."""
     if answers is None:
-        return CallBack.objects.create(
-            case=case,
-            community_id=case.community_id,
-            round=round_,
-            at=when,
-            method="phone",
-            answered=False,
-        )
-    contacted, solved, satisfied = (a == "Y" for a in answers)
-    return CallBack.objects.create(
-        case=case, community_id=case.community_id, round=round_, at=when, method="phone",
-        answered=True, contacted_in_time=contacted, solved=solved, satisfied=satisfied,
-        is_latest=latest,
-    )  # fmt: skip
+        made = CallBack(case=case, round=round_, at=when, method="phone", answered=False)
+    else:
+        contacted, solved, satisfied = (a == "Y" for a in answers)
+        made = CallBack(
+            case=case, round=round_, at=when, method="phone", answered=True,
+            contacted_in_time=contacted, solved=solved, satisfied=satisfied, is_latest=latest,
+        )  # fmt: skip
+    made.copy_case(case)
+    made.save()
+    return made
 
 
 def close(case, closed, due, status=Status.CLOSED):

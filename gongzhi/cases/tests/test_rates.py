@@ -8,6 +8,8 @@ from fractions import Fraction
 
 import pytest
 
+from gongzhi.cases import services
+from gongzhi.cases.models import Action, CallBack, Status, allowed_actions
 from gongzhi.cases.rates import (
     GROUPINGS,
     MEASURES,
@@ -17,6 +19,7 @@ from gongzhi.cases.rates import (
     rate_table,
 )
 
+from .factories import case_in
 from .rates_fixture import MARCH, Rated, at, build_rated
 
 
@@ -275,3 +278,38 @@ def test_a_window_splits_into_calendar_periods_cut_to_the_window():
     assert [(p.name, p.start, p.end) for p in quarter] == [
         ("2025-Q1", at("2025-03-01 00:00"), at("2025-04-01 00:00"))
     ]
+
+
+# --- the call-backs' copies of their case's grid, unit and category ------------------------
+
+
+def test_a_call_back_carries_its_case_grid_unit_and_category(cw):
+    case = case_in(cw, Status.REPLIED)
+
+    callback = services.record_callback(
+        case=case,
+        actor=cw.users["community_admin"],
+        method="phone",
+        contacted_in_time=True,
+        solved=True,
+        satisfied=True,
+    )
+
+    stored = CallBack.objects.get(pk=callback.pk)
+    assert (stored.community_id, stored.grid_id, stored.owner_unit_id, stored.category_id) == (
+        case.community_id,
+        case.grid_id,
+        case.owner_unit_id,
+        case.category_id,
+    )
+    assert stored.grid_id is not None and stored.owner_unit_id == cw.unit.pk
+
+
+@pytest.mark.parametrize(
+    "status",
+    [Status.IN_PROGRESS, Status.REPLIED, Status.CALLBACK_DONE, Status.CLOSED, Status.REOPENED],
+)
+def test_no_status_a_call_back_can_exist_in_lets_the_case_change_unit_or_category(status):
+    # The copies on CallBack are written once; this is why they never go stale.
+    assert Action.DISPATCH not in allowed_actions(status)
+    assert Action.RETURN not in allowed_actions(status)
