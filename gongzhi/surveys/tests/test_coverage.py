@@ -190,6 +190,23 @@ def test_others_get_404_on_the_coverage_page(client, world, scene, user):
     assert client.get(url(scene["survey"])).status_code == 404
 
 
+def test_the_page_prints_each_building_row_with_escaped_names(client, world, scene):
+    world.building.name = "<b>1栋</b>"
+    world.building.save()
+    client.force_login(world.users["community_admin"])
+
+    body = in_english(client).get(url(scene["survey"])).content.decode()
+
+    buildings = body[body.index("Coverage by building") :]
+    row = buildings[buildings.index(f'<tr data-key="{world.building.pk}">') :]
+    row = row[: row.index("</tr>")]
+    assert "&lt;b&gt;1栋&lt;/b&gt;" in row and "<b>" not in row
+    # households 5, reached 4 (80.0%), answered 2 (40.0%), not at home 1, declined 1, to visit 2
+    cells = [c.split("<")[0].strip() for c in row.split('<td class="num">')[1:]]
+    assert cells == ["5", "4", "2", "1", "1", "2"]
+    assert "80.0%" in row and "40.0%" in row
+
+
 def test_the_page_lists_households_to_visit_with_masked_names(client, world, scene):
     client.force_login(world.users["community_admin"])
 
