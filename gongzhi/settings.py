@@ -186,6 +186,9 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Open311 GET answers are public and cached this many seconds (0: not cached).
+OPEN311_CACHE_SECONDS = int(os.environ.get("OPEN311_CACHE_SECONDS", "60"))
+
 # Residents aged this or more count as elderly (DOMAIN.md, SCENARIO.md: "60 or over").
 ELDERLY_AGE = 60
 

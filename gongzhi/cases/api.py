@@ -3,13 +3,19 @@
 The same predicates as the pages decide: a case the user may not see, or an action they may
 not take, answers 404 like a missing row. A refused action answers {"code", "message",
 "errors"}: 409 when the case's status does not allow it, 422 when the input is to blame.
+
+Photos: a JSON body cannot carry files, and one django-ninja operation reads its fields
+either from JSON or from a form, not both. So the report and the reply keep their JSON
+endpoints, and each has a multipart twin (`/with-photos`) taking the same fields as form
+fields plus `photos`, handled by the same code and the same service call: the photos are
+checked before anything is written, so a refused photo saves nothing.
 """
 
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from gongzhi.accounts.auth import api_auth
 from gongzhi.core.api_errors import ErrorOut, error_body
@@ -164,10 +170,25 @@ def campaign_detail(request, campaign_id: int):
 # --- Intake --------------------------------------------------------------------------------
 
 
-@router.post("", response={201: CaseDetail, 404: ErrorOut, 422: ErrorOut})
+REPORTED = {201: CaseDetail, 404: ErrorOut, 422: ErrorOut}
+
+
+@router.post("", response=REPORTED)
 def report(request, payload: ReportIn):
     """Report a case: residents on the web, grid workers on patrol, workers for a caller."""
-    user = request.auth
+    return _report(request.auth, payload, [])
+
+
+@router.post("/with-photos", response=REPORTED)
+def report_with_photos(
+    request, payload: Form[ReportIn], photos: File[list[UploadedFile] | None] = None
+):
+    """Report a case with photos (multipart/form-data: the report's fields and `photos`)."""
+    return _report(request.auth, payload, photos or [])
+
+
+def _report(user, payload: ReportIn, photos: list):
+    """Check where the user may report through which channel, then file the case."""
     community = get_object_or_404(Community, pk=payload.community_id)
     by_channel: dict[str, set[int]] = {
         Case.Channel.WEB: perms.report_community_ids(user),
@@ -213,6 +234,7 @@ def report(request, payload: ReportIn):
             reporter_name=payload.reporter_name if reporter is None else "",
             reporter_phone=payload.reporter_phone if reporter is None else "",
             campaign=_in_community(Campaign, payload.campaign_id, community),
+            photos=photos,
         )
     except CaseError as exc:
         return Status(422, error_body(exc.code, exc.message, exc.errors))
@@ -220,6 +242,17 @@ def report(request, payload: ReportIn):
 
 
 # --- The case and its actions --------------------------------------------------------------
+
+
+@router.get("/photos/{photo_id}", response=NOT_FOUND, url_name="case_photo")
+def photo(request, photo_id: int):
+    """A photo of a case (JPEG), for those who may see the case."""
+    found = get_object_or_404(CasePhoto.objects.select_related("case__community"), pk=photo_id)
+    if not perms.can_view_case(request.auth, found.case):
+        raise Http404
+    response = FileResponse(found.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @router.get("/{case_id}", response={200: CaseDetail, **NOT_FOUND})
@@ -283,12 +316,28 @@ def start(request, case_id: int):
 @router.post("/{case_id}/reply", response=WRITE)
 def reply(request, case_id: int, payload: ReplyIn):
     """The unit replies with what was done."""
-    case = _acting_on(request.auth, case_id, "reply")
+    return _reply(request.auth, case_id, payload, [])
+
+
+@router.post("/{case_id}/reply/with-photos", response=WRITE)
+def reply_with_photos(
+    request,
+    case_id: int,
+    payload: Form[ReplyIn],
+    photos: File[list[UploadedFile] | None] = None,
+):
+    """The unit replies with photos of the result (multipart/form-data: `text` and `photos`)."""
+    return _reply(request.auth, case_id, payload, photos or [])
+
+
+def _reply(user, case_id: int, payload: ReplyIn, photos: list):
+    """Reply for the unit (with photos or none) and answer the case as it is now."""
+    case = _acting_on(user, case_id, "reply")
     try:
-        services.reply_case(case=case, actor=request.auth, text=payload.text)
+        services.reply_case(case=case, actor=user, text=payload.text, photos=photos)
     except CaseError as exc:
         return _refused(exc)
-    return _detail(request.auth, case_id)
+    return _detail(user, case_id)
 
 
 @router.post("/{case_id}/callback", response=WRITE)

@@ -15,14 +15,14 @@ Choices the spec leaves open:
   (token_for), which GET tokens resolves.
 - GET responses carry no personal data of the reporter; POST keeps only the name and phone
   (for the call-back) and drops email and device_id (PIPL: minimum necessary).
-- GET answers are public, so a successful one is cached for OPEN311_CACHE_SECONDS (60).
+- GET answers are public, so a successful one is cached for settings.OPEN311_CACHE_SECONDS
+  (60 by default).
 """
 
 import datetime as dt
 import functools
 import hashlib
 import json
-import os
 import re
 from decimal import Decimal, InvalidOperation
 from xml.sax.saxutils import escape
@@ -55,7 +55,6 @@ FORMATS_MIME = ("text/xml", "application/json")
 MAX_RESULTS = 1000
 MAX_SPAN = dt.timedelta(days=90)
 MAX_DESCRIPTION = 4000
-DEFAULT_CACHE_SECONDS = 60
 SIGNING_NAMESPACE = "gongzhi.open311.token"
 # Fixed date of this endpoint's own shape; category changes move the changeset later.
 BASE_CHANGESET = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -124,11 +123,7 @@ def render_error(fmt: str, error: Open311Error) -> HttpResponse:
 
 def cache_seconds() -> int:
     """How long a GET answer is served from the cache (0: never)."""
-    value = getattr(settings, "OPEN311_CACHE_SECONDS", None)
-    if value is None:
-        # Read like every setting, from the environment, until settings.py names it.
-        value = os.environ.get("OPEN311_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
-    return int(str(value))
+    return settings.OPEN311_CACHE_SECONDS
 
 
 def _cache_key(request) -> str:

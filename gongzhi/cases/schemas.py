@@ -90,11 +90,11 @@ class CasePage(Schema):
 
 class PhotoOut(Schema):
     id: int
-    url: str
+    url: str = Field(description="The JPEG, for the same session or token (GET).")
 
     @staticmethod
     def resolve_url(obj) -> str:
-        return reverse("cases:photo", args=[obj.pk])
+        return reverse("api-v1:case_photo", kwargs={"photo_id": obj.pk})
 
 
 class EventOut(Schema):
@@ -132,12 +132,20 @@ class CaseDetail(CaseRow):
     emergency_number: str
     need_id: int | None
     events: list[EventOut] = Field(..., alias="api_events")
+    photos: list[PhotoOut] = Field(
+        [], description="Every photo of the case, oldest first (each also under its event)."
+    )
     callbacks: list[CallBackOut] = Field(
         ..., alias="api_callbacks", description="Only for those who work on the case."
     )
     actions: list[str] = Field(
         ..., alias="api_actions", description="The actions this user may take now."
     )
+
+    @staticmethod
+    def resolve_photos(obj) -> list:
+        # From the timeline's prefetched photos: no query of its own.
+        return [photo for event in obj.api_events for photo in event.photos.all()]
 
 
 class CaseFilter(PageIn):

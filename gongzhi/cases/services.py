@@ -237,14 +237,17 @@ def _tell(
     params: dict,
     body: str | Promise = "",
     actor=None,
+    kind: str = "",
 ) -> None:
-    """Queue an inbox message; stored as text, so written in the site's language."""
+    """Queue an inbox message; stored as text, so written in the site's language.
+
+    kind: the message's kind (default: the case's status, as case.dispatched)."""
     with translation.override(settings.LANGUAGE_CODE):
         text = str(title) % params
         body_text = str(body)
     notify(
         recipients=recipients,
-        kind=f"case.{case.status}",
+        kind=kind or f"case.{case.status}",
         title=text,
         body=body_text,
         link=case_link(case),

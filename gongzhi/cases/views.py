@@ -407,6 +407,9 @@ def _timeline(case: Case):
 
 def _page_context(request, case: Case, bound: dict | None = None, unmasked=None) -> dict:
     user = request.user
+    # Read the user's units up front: the predicates below read them only for some cases
+    # (those with a unit), which made the page's query count depend on the case.
+    perms.unit_ids_of(user)
     works = perms.works_on_case(user, case)
     forms = []
     for name, spec in ACTIONS.items():

@@ -24,7 +24,7 @@ def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
         loc = [
             str(part)
             for part in err.get("loc", [])
-            if part not in ("body", "query", "path", "payload")
+            if part not in ("body", "query", "path", "payload", "form", "file")
         ]
         out.setdefault(".".join(loc) or "__all__", []).append(str(err.get("msg", "")))
     return out

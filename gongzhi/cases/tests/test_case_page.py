@@ -5,14 +5,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from gongzhi.cases import services
-from gongzhi.cases.models import Status
+from gongzhi.cases.models import AlertLevel, Case, Status
 from gongzhi.core.models import AuditEntry
 
 from .factories import case_in, png, report
 
-# user, case, roles, units, duplicates, events, photos, call-backs, campaigns (the select of
-# the campaign form); a received case adds the dispatch form's units and the grid's unit
-# (its preselected choice).
+# user, case, roles, the viewer's units, duplicates, events, photos, call-backs, campaigns (the
+# select of the campaign form, offered on open cases only); a received case adds the dispatch
+# form's categories, its units and the units again (to preselect the grid's unit).
 CASE_PAGE_QUERIES = 9
 
 
@@ -118,14 +118,14 @@ def test_a_redirected_case_shows_the_number(client, cw):
     assert "119" in page(client, case).content.decode()
 
 
-def test_the_dispatch_form_adds_two_queries_for_the_units(client, cw):
+def test_the_dispatch_form_adds_three_queries(client, cw):
     client.force_login(cw.users["community_admin"])
     small, big = case_in(cw, Status.RECEIVED), case_in(cw, Status.RECEIVED)
     for i in range(5):
         services.add_note(case=big, actor=cw.users["community_admin"], text=f"note {i}")
     _queries(client, small)
 
-    assert _queries(client, small) == _queries(client, big) == CASE_PAGE_QUERIES + 2
+    assert _queries(client, small) == _queries(client, big) == CASE_PAGE_QUERIES + 3
 
 
 def _queries(client, case) -> int:
@@ -146,3 +146,96 @@ def test_the_case_page_runs_a_constant_number_of_queries(client, cw):
     _queries(client, small)  # warm the session and caches
 
     assert _queries(client, small) == _queries(client, big) == CASE_PAGE_QUERIES
+
+
+def _long_timeline(cw, *, close: bool):
+    """A case with ~30 events: two units, photos, call-backs, notes by several people."""
+    admin, worker = cw.users["community_admin"], cw.users["community_worker"]
+    member, manager = cw.unit_member, cw.users["property_manager"]
+    case = report(cw, photos=[png(), png("b.png")])
+    services.dispatch_case(case=case, actor=admin, unit=cw.unit)
+    services.return_case(case=case, actor=member, reason="物业负责")
+    services.dispatch_case(case=case, actor=worker, unit=cw.property_unit)
+    services.accept_case(case=case, actor=manager)
+    services.start_case(case=case, actor=manager)
+    for n, actor in enumerate([admin, worker, manager, cw.users["grid_worker"]] * 5):
+        services.add_note(case=case, actor=actor, text=f"第{n}次跟进")
+    services.reply_case(case=case, actor=manager, text="已清运", photos=[png("c.png")])
+    services.record_callback(case=case, actor=worker, method="phone", answered=False)
+    services.record_callback(
+        case=case,
+        actor=admin,
+        method="phone",
+        contacted_in_time=True,
+        solved=False,
+        satisfied=False,
+        comment="还有一堆",
+    )
+    services.start_case(case=case, actor=manager)
+    if close:
+        services.reply_case(case=case, actor=manager, text="全部清完", photos=[png("d.png")])
+        services.record_callback(
+            case=case,
+            actor=admin,
+            method="sms",
+            contacted_in_time=True,
+            solved=True,
+            satisfied=True,
+        )
+        services.close_case(case=case, actor=admin)
+    case.refresh_from_db()
+    return case
+
+
+def test_an_open_case_page_costs_the_same_for_2_or_30_events(client, cw, django_assert_num_queries):
+    short = case_in(cw, Status.DISPATCHED)
+    long = _long_timeline(cw, close=False)
+    assert short.events.count() == 2 and long.events.count() >= 30
+    assert long.status == Status.IN_PROGRESS and long.photos.count() == 3
+    client.force_login(cw.users["community_worker"])
+    page(client, short)  # warm the session
+
+    for case in (short, long):
+        with django_assert_num_queries(CASE_PAGE_QUERIES):
+            assert page(client, case).status_code == 200
+
+
+def test_a_finished_case_page_costs_the_same_for_2_or_30_events(
+    client, cw, django_assert_num_queries
+):
+    # The benchmark's pair: a merged case (no unit) and a long closed one (with a unit). The
+    # viewer's units used to be read only for the second.
+    short = case_in(cw, Status.MERGED)
+    long = _long_timeline(cw, close=True)
+    assert short.events.count() == 2 and long.events.count() >= 30
+    assert long.status == Status.CLOSED and long.photos.count() == 4
+    client.force_login(cw.users["community_worker"])
+    page(client, short)
+
+    for case in (short, long):
+        # No campaign form on a finished case.
+        with django_assert_num_queries(CASE_PAGE_QUERIES - 1):
+            assert page(client, case).status_code == 200
+
+
+def test_the_reporter_page_costs_the_same_for_2_or_30_events(client, cw, django_assert_num_queries):
+    short = case_in(cw, Status.DISPATCHED)
+    long = _long_timeline(cw, close=True)
+    client.force_login(cw.users["resident"])
+    page(client, short)
+
+    # user, case, roles, units, duplicates, events, photos (no call-backs for the reporter).
+    for case in (short, long):
+        with django_assert_num_queries(7):
+            response = page(client, case)
+        assert response.status_code == 200
+
+
+def test_staff_see_which_deadline_alert_was_sent(client, cw):
+    case = case_in(cw, Status.DISPATCHED)
+    Case.objects.filter(pk=case.pk).update(alert_level=AlertLevel.ESCALATED)
+    client.force_login(cw.users["community_worker"])
+    assert "alert sent: escalated to the subdistrict" in page(client, case).content.decode()
+
+    client.force_login(cw.users["resident"])
+    assert "escalated to the subdistrict" not in page(client, case).content.decode()
