@@ -15,6 +15,11 @@ load_cases_demo() runs after the registry demo (gongzhi/core/demo.py). It is ide
 second run finds the campaign and changes nothing) and deterministic (one seeded Random, times
 relative to today). Each case's timeline is played forward as the services would and stops
 at "now", so the most recent cases are still open; rows are written with bulk_create.
+
+Loaded after the needs demo, it also puts the stories on their matters' timelines
+(link_to_matters()): the cases of the two demands Jixie adopted on its needs board join the
+matter the adoption opens. The skills training was only accepted on the board and Aimin
+Road's sheds never were a need, so those cases have no matter to join.
 """
 
 import random
@@ -803,6 +808,7 @@ def load_cases_demo(stdout=None) -> dict:
     existing = Campaign.objects.filter(community=communities[LEITAN], title=CAMPAIGN_TITLE).first()
     if existing is not None:
         _say(stdout, f"{CAMPAIGN_TITLE} is loaded.")
+        link_to_matters(communities[JIXIE], stdout)
         return {"created": False, "campaign_id": existing.pk}
     rng = random.Random(SEED)
     now = timezone.now()
@@ -853,6 +859,7 @@ def load_cases_demo(stdout=None) -> dict:
             "merged": merged,
         }
         record(actor=None, action="demo.cases_loaded", target=campaign, data=counts)
+        link_to_matters(communities[JIXIE], stdout)
     _say(
         stdout,
         f"Cases: {counts['cases']} ({counts['closed']} closed, {counts['open']} open, "
@@ -904,6 +911,56 @@ def _write_with_merges(stories: list[Story]) -> None:
         and s.case.reporter_id != main.reporter_id
     ]
     Case.followers.through.objects.bulk_create(follows, ignore_conflicts=True)
+
+
+# --- Matters -------------------------------------------------------------------------------
+
+
+def link_to_matters(jixie: Community, stdout=None) -> int:
+    """Link the adopted demands' cases and the arts-stage results to their matters, once.
+
+    A demand's matter is opened from its adopted need, as adopting it on the board does; the
+    needs demo writes its rows directly, so it opens only the arts stage's. Returns how many
+    cases were linked (0 on a second run).
+    """
+    from gongzhi.matters.models import Matter
+    from gongzhi.matters.services import MatterError, link_case, open_matter
+    from gongzhi.needs.models import Need, NeedEvent
+
+    admin = (
+        RoleAssignment.objects.filter(community=jixie, role=Role.COMMUNITY_ADMIN)
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    actor = admin.user if admin else None
+    linked = 0
+    for title, *_rest in JIXIE_DEMANDS:
+        need = Need.objects.filter(community=jixie, title=title, status=Need.Status.ADOPTED).first()
+        case = Case.objects.filter(community=jixie, title=title).order_by("id").first()
+        if need is None or case is None:
+            continue
+        matter = Matter.objects.filter(opened_from=need).first()
+        if matter is None:
+            matter = open_matter(need=need, actor=actor)
+            adopted = (
+                NeedEvent.objects.filter(need=need, kind=NeedEvent.Kind.ADOPTED)
+                .order_by("created_at")
+                .values_list("created_at", flat=True)
+                .first()
+            )
+            if adopted is not None:
+                Matter.objects.filter(pk=matter.pk).update(created_at=adopted)
+        try:
+            link_case(matter=matter, case=case, actor=actor)
+        except MatterError as exc:
+            if exc.code != "already_linked":
+                raise
+            continue
+        linked += 1
+    if linked:
+        _say(stdout, f"Cases linked to their matters: {linked}.")
+    return linked
 
 
 def _say(stdout, message: str) -> None:

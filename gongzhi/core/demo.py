@@ -820,10 +820,11 @@ def load_stories(stdout=None) -> None:
     # Imported here: the apps' demo modules import this one.
     from gongzhi.cases.demo import load_cases_demo
     from gongzhi.needs.demo import load_needs_demo
-    from gongzhi.surveys.demo import load_survey_demo
+    from gongzhi.surveys.demo import link_results_to_matter, load_survey_demo
 
     load_survey_demo(stdout)
-    load_needs_demo(stdout=stdout)  # links the arts-stage questionnaire to its matter
+    load_needs_demo(stdout=stdout)  # opens the arts-stage matter, with the questionnaire on it
+    link_results_to_matter(stdout)  # then its published results join the timeline
     load_cases_demo(stdout=stdout)
 
 

@@ -10,6 +10,10 @@ load_survey_demo() runs after the registry demo (gongzhi/core/demo.py). It is id
 second run finds the survey and changes nothing) and deterministic (one seeded Random; the
 response and answer keys and the household codes come from it too), and writes with
 bulk_create.
+
+The published results belong on the timeline of the arts-stage matter, which the needs demo
+opens after this one has run: core.demo.load_stories() calls link_results_to_matter() after
+the needs demo, and it does nothing the second time.
 """
 
 import random
@@ -19,7 +23,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Min, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from gongzhi.accounts.models import Role, RoleAssignment
 from gongzhi.core.audit import record
@@ -438,6 +442,39 @@ def load_survey_demo(stdout=None) -> dict:
         f"visits, {counts['declined']} declined.",
     )
     return {"created": True, "survey_id": survey.pk, **counts}
+
+
+def link_results_to_matter(stdout=None) -> bool:
+    """Put the questionnaire's published results on the arts-stage matter's timeline, once.
+
+    Returns whether a link was made; False when the survey, its published results or the
+    matter (opened by the needs demo) are not there, or the link already is.
+    """
+    from gongzhi.matters.models import Matter
+    from gongzhi.matters.services import MatterError, link_survey_results
+    from gongzhi.needs.demo import STAGE_TITLE
+
+    survey = Survey.objects.filter(
+        community__subdistrict__code=SUBDISTRICT_CODE, community__code=JIXIE, title=TITLE
+    ).first()
+    if survey is None or survey.results_published_at is None:
+        return False
+    matter = Matter.objects.filter(
+        community_id=survey.community_id, opened_from__title=STAGE_TITLE
+    ).first()
+    if matter is None:
+        return False
+    admin = _staff(survey.community)[0] or survey.created_by
+    try:
+        # Demo rows are written in Chinese, whatever the language of the shell.
+        with translation.override("zh-hans"):
+            link_survey_results(matter=matter, survey=survey, actor=admin)
+    except MatterError as exc:
+        if exc.code != "already_linked":
+            raise
+        return False
+    _say(stdout, f"{TITLE}: results linked to the matter {matter.pk}.")
+    return True
 
 
 def _say(stdout, message: str) -> None:

@@ -1,7 +1,8 @@
 """Publishing a survey's results to residents (audited).
 
-Linking a published result to a matter's timeline waits for the matters app, which does not
-exist yet; the audit entry written here is what that link will point at.
+Linking published results to a matter's timeline lives in the matters app
+(matters.services.link_survey_results, from the matter page and the matters API); the
+timeline drops the link while the results are unpublished.
 """
 
 from django.db import transaction
