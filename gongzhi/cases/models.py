@@ -427,11 +427,10 @@ class Case(TimeStampedModel):
             models.Index(
                 fields=["community", "status", "-created_at"], name="case_community_status"
             ),
-            models.Index(fields=["community", "due_at"], name="case_community_due"),
-            # The overdue and nearly-due lists: by status, then deadline (a partial index is
-            # not used by SQLite when the statuses come as bound parameters).
-            models.Index(fields=["community", "status", "due_at"], name="case_status_due"),
             # On-time closure (rates.py): closed cases of a window, read from the index alone.
+            # It also serves the overdue and nearly-due lists on SQLite, which cannot use the
+            # partial index below when the statuses come as bound parameters: given an index
+            # on (community, due_at) it walked a whole community in deadline order instead.
             models.Index(fields=["community", "status", "closed_at", "due_at"], name="case_closed"),
             # The overdue, nearly-due and escalation lists read only cases awaiting a reply.
             models.Index(

@@ -68,9 +68,9 @@ class Migration(migrations.Migration):
             model_name='callback',
             index=models.Index(fields=['community', 'is_latest', 'at', 'grid', 'owner_unit', 'category', 'contacted_in_time', 'solved', 'satisfied'], name='callback_rates'),
         ),
-        migrations.AddIndex(
+        migrations.RemoveIndex(
             model_name='case',
-            index=models.Index(fields=['community', 'status', 'due_at'], name='case_status_due'),
+            name='case_community_due',
         ),
         migrations.AddIndex(
             model_name='case',
