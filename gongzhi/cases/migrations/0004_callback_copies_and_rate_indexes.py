@@ -74,6 +74,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(fields=['community', 'status', 'closed_at', 'due_at'], name='case_closed'),
+            index=models.Index(fields=['community', 'status', 'closed_at', 'due_at', 'grid', 'owner_unit', 'category'], name='case_closed'),
         ),
     ]
