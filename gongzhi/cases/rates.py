@@ -387,6 +387,8 @@ def rate_table(*, community_ids, window: Window, grouping: Grouping) -> RateTabl
         },
     )
     for value, answered, contacted, solved, satisfied in callbacks:
+        if not answered:  # a period with nothing: its aggregate row has NULL sums
+            continue
         row = _row(rows, _key_of(grouping, value, periods, categories))
         row.answered += answered
         row.contacted += contacted
@@ -400,6 +402,8 @@ def rate_table(*, community_ids, window: Window, grouping: Grouping) -> RateTabl
         {"n_closed": Count("id"), "n_on_time": count_if(ON_TIME)},
     )
     for value, closed, on_time in cases:
+        if not closed:
+            continue
         row = _row(rows, _key_of(grouping, value, periods, categories))
         row.closed += closed
         row.on_time += on_time
