@@ -131,3 +131,12 @@ def test_refused_message_names_the_status_and_the_action(cw):
         services.accept_case(case=case, actor=cw.unit_member)
 
     assert refused.value.message == "A case that is “Closed” cannot be accepted."
+
+
+def test_the_querysets_status_lists_match_the_models():
+    from gongzhi.cases import querysets
+    from gongzhi.cases.models import FINAL_STATUSES, OPEN_STATUSES
+
+    assert set(querysets.OPEN) == set(OPEN_STATUSES)
+    assert set(querysets.FINAL) == set(FINAL_STATUSES)
+    assert set(querysets.AWAITING_REPLY) < set(OPEN_STATUSES)
