@@ -44,6 +44,7 @@ from .models import (
     Survey,
     Visit,
 )
+from .respond_services import rebuild_tallies
 
 SEED = 20260403
 BATCH = 1000
@@ -411,6 +412,7 @@ def _build(community: Community, today: date, staff) -> Survey:
     )
     for model, rows in written:
         model.objects.bulk_create(rows, batch_size=BATCH)
+    rebuild_tallies(survey)  # the answers were written in bulk, not through submit_response
     return survey
 
 

@@ -10,7 +10,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -281,6 +282,52 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.option_id or self.number or self.text[:20]}"
+
+
+class Tally(models.Model):
+    """A running count behind the results page, which then reads a few rows, not every answer.
+
+    submit_response() adds each response to its survey's tallies in the transaction that
+    stores its answers, with F() increments, so answers arriving together stay exact; answers
+    are never changed or removed afterwards. rebuild_tallies() recounts a survey whose answers
+    were written some other way (the demo and bench loaders, the migration). One row per:
+    - channel (no question): responses that came in that way;
+    - question: the people who answered it; for a number question also the sum of the numbers,
+      the lowest and the highest;
+    - question and option: how often the option was chosen;
+    - question and value: yes/no answers (1 yes, 0 no) and ratings of that value.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="tallies")
+    channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    option = models.ForeignKey(
+        Option, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    value = models.SmallIntegerField(null=True, blank=True)
+    count = models.PositiveIntegerField(default=0)
+    total = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    low = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    high = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # Empty keys as 0 / -1 (no option or question has id 0, no value is -1): rows with
+            # NULLs would never clash, and a second row for one key would split its count.
+            models.UniqueConstraint(
+                F("survey"),
+                F("channel"),
+                Coalesce(F("question"), Value(0)),
+                Coalesce(F("option"), Value(0)),
+                Coalesce(F("value"), Value(-1)),
+                name="tally_one_row_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}: {self.count}"
 
 
 def new_household_code() -> str:

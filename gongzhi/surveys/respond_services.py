@@ -9,6 +9,9 @@ then fails).
 Age group of a response: for a resident survey, the resident's; for a household survey, that
 of the household's oldest active member, which is "60+" exactly when any member is 60 or over
 (so the two readings of "household age group" agree). Unknown when no birth date is known.
+
+Each response is added to its survey's tallies (models.Tally) in the same transaction, so the
+results page reads counts kept up to date instead of counting every answer.
 """
 
 import re
@@ -16,7 +19,8 @@ import unicodedata
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Min
+from django.db.models import Count, DecimalField, F, Max, Min, Q, Sum, Value
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -32,8 +36,10 @@ from .models import (
     Channel,
     HouseholdCode,
     Participation,
+    Question,
     Response,
     Survey,
+    Tally,
     Visit,
     VisitDraft,
 )
@@ -204,7 +210,8 @@ def submit_response(
             age_group=age_group,
             entered_by=entered_by,
         )
-        Answer.objects.bulk_create(answer_rows(response, questions, cleaned))
+        rows = Answer.objects.bulk_create(answer_rows(response, questions, cleaned))
+        add_to_tallies(response, rows)
         data: dict[str, str | int | None] = {"channel": channel}
         if not survey.anonymous:
             # Named surveys may link the entry to the answers; anonymous ones never do.
@@ -215,6 +222,103 @@ def submit_response(
             )
         record(actor=actor or entered_by, action="survey.answer", target=survey, data=data)
     return response
+
+
+# ---------- tallies (see models.Tally) ----------
+
+SCALE_KINDS = (Question.Kind.YES_NO, Question.Kind.RATING)
+
+
+def _tally_key(tally: Tally) -> tuple:
+    """What one tally row counts: (channel, question, option, value)."""
+    return (tally.channel, tally.question_id, tally.option_id, tally.value)
+
+
+def _tally_ids(survey_id: int, keys: set[tuple]) -> dict[tuple, int]:
+    """Return {key: id} of the survey's tally rows with these keys (a few dozen rows read)."""
+    rows = Tally.objects.filter(survey_id=survey_id).values_list(
+        "channel", "question_id", "option_id", "value", "id"
+    )
+    return {row[:4]: row[4] for row in rows if row[:4] in keys}
+
+
+def add_to_tallies(response: Response, answers: list[Answer]) -> None:
+    """Count one stored response and its answers in its survey's tallies.
+
+    Call it in the transaction that stores them. One UPDATE adds 1 to every row the response
+    touches, and number questions add their number to the sum, lowest and highest. Rows not
+    there yet are created first (a clash with one created at the same moment is ignored),
+    always in the same order, so that two answers arriving together never each wait for a
+    row the other holds.
+    """
+    survey_id = response.survey_id
+    asked = sorted({a.question_id for a in answers})
+    chosen = sorted({(a.question_id, a.option_id) for a in answers if a.option_id})
+    scaled = sorted(
+        {
+            (a.question_id, int(a.number))
+            for a in answers
+            if a.question.kind in SCALE_KINDS and a.number is not None
+        }
+    )
+    wanted = (
+        [Tally(survey_id=survey_id, channel=response.channel)]
+        + [Tally(survey_id=survey_id, question_id=q) for q in asked]
+        + [Tally(survey_id=survey_id, question_id=q, option_id=o) for q, o in chosen]
+        + [Tally(survey_id=survey_id, question_id=q, value=v) for q, v in scaled]
+    )
+    keys = {_tally_key(t) for t in wanted}
+    ids = _tally_ids(survey_id, keys)
+    if len(ids) < len(keys):
+        missing = [t for t in wanted if _tally_key(t) not in ids]
+        Tally.objects.bulk_create(missing, ignore_conflicts=True)
+        ids = _tally_ids(survey_id, keys)
+    Tally.objects.filter(pk__in=sorted(ids.values())).update(count=F("count") + 1)
+    for answer in answers:
+        if answer.question.kind == Question.Kind.NUMBER and answer.number is not None:
+            number = Value(answer.number, output_field=DecimalField())
+            Tally.objects.filter(pk=ids["", answer.question_id, None, None]).update(
+                total=F("total") + number,
+                low=Least(Coalesce(F("low"), number), number),
+                high=Greatest(Coalesce(F("high"), number), number),
+            )
+
+
+def rebuild_tallies(survey: Survey) -> None:
+    """Recount a survey's tallies from its answers: after answers were written in bulk.
+
+    Run it while no answers come in (a loader, a migration): a response stored meanwhile
+    could be counted twice or not at all.
+    """
+    answers = Answer.objects.filter(question__survey=survey).order_by()
+    channels = Response.objects.filter(survey=survey).values_list("channel").annotate(n=Count("*"))
+    is_number = Q(question__kind=Question.Kind.NUMBER)
+    asked = answers.values_list("question_id").annotate(
+        n=Count("response_id", distinct=True),
+        total=Sum("number", filter=is_number),
+        low=Min("number", filter=is_number),
+        high=Max("number", filter=is_number),
+    )
+    chosen = (
+        answers.filter(option__isnull=False)
+        .values_list("question_id", "option_id")
+        .annotate(n=Count("*"))
+    )
+    scaled = (
+        answers.filter(question__kind__in=SCALE_KINDS, number__isnull=False)
+        .values_list("question_id", "number")
+        .annotate(n=Count("*"))
+    )
+    rows = [Tally(survey=survey, channel=c, count=n) for c, n in channels.order_by()]
+    rows += [
+        Tally(survey=survey, question_id=q, count=n, total=total or 0, low=low, high=high)
+        for q, n, total, low, high in asked
+    ]
+    rows += [Tally(survey=survey, question_id=q, option_id=o, count=n) for q, o, n in chosen]
+    rows += [Tally(survey=survey, question_id=q, value=int(v), count=n) for q, v, n in scaled]
+    with transaction.atomic():
+        Tally.objects.filter(survey=survey).delete()
+        Tally.objects.bulk_create(rows, batch_size=500)
 
 
 def _day_of(moment):

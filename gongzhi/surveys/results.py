@@ -1,20 +1,14 @@
 """Survey results, computed by the database.
 
-The results page runs a fixed set of queries whatever the number of responses and questions:
-questions, options, a stamp (response count, newest response), then, unless the stamp's
-tallies are cached, responses by channel, choice counts (question, option), respondents per
-multiple-choice question, number statistics, rating and yes/no counts and text answer
-counts, and the latest text answers for the frequent terms. Python only arranges the few
-aggregate rows the database returns.
+The results page runs a fixed set of queries whatever the number of responses: questions,
+options, the survey's tallies (models.Tally: counts kept up to date as each response is
+stored, so the page reads a few dozen rows, not every answer), and for the frequent terms
+the latest responses' keys and their written answers. Python only arranges the few rows
+the database returns.
 
-Caches, each under a key that any new answer changes, so results stay live:
-- all tallies, under the stamp (RESULTS_CACHE_SECONDS): a page viewed again with nothing
-  new costs the one stamp query;
-- respondents per multiple-choice question (COUNT DISTINCT, the dearest tally), under the
-  question's number of answer rows, so a new answer to another question does not redo it;
-- frequent terms, under the question's number of text answers, counted over the written
-  answers of the latest TERMS_SAMPLE responses: an unchanged question costs no
-  segmentation at all.
+Frequent terms are cached under the question's number of text answers, counted over the
+written answers of the latest TERMS_SAMPLE responses: an unchanged question costs no query
+and no segmentation, and any new text answer changes the key, so results stay live.
 
 Anonymous surveys: breakdown groups with fewer than MIN_GROUP respondents are suppressed,
 since staff can see who took part (coverage) and a group of one would give an answer away.
@@ -22,16 +16,15 @@ since staff can see who took part (coverage) and a group of one would give an an
 
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 import rjieba
 from django.core.cache import cache
-from django.db.models import Avg, Count, F, Max, Min, QuerySet, Sum
+from django.db.models import Count, F, Sum
 from django.utils.translation import gettext as _
 
 from gongzhi.registry.models import Building, Compound
 
-from .models import AgeGroup, Answer, Channel, Question, Response, Survey
+from .models import AgeGroup, Answer, Channel, Question, Response, Survey, Tally
 from .querysets import questions_for
 
 Kind = Question.Kind
@@ -45,8 +38,7 @@ RATING_VALUES = (1, 2, 3, 4, 5)
 TERMS_SAMPLE = 2000  # latest responses whose written answers the frequent terms count
 TERMS_SHOWN = 20
 TERMS_MIN_ANSWERS = 2  # a term written in one answer only is not "frequent"
-TERMS_CACHE_SECONDS = 3600  # also for multiple-choice respondents
-RESULTS_CACHE_SECONDS = 600
+TERMS_CACHE_SECONDS = 3600
 MIN_GROUP = 5  # smallest breakdown group shown for an anonymous survey
 
 # Words too common in answers to say anything; single characters are dropped anyway.
@@ -79,15 +71,6 @@ def survey_questions(survey: Survey) -> list[Question]:
     return list(questions_for(survey))
 
 
-def _channel_counts(survey: Survey) -> dict[str, int]:
-    return dict(
-        Response.objects.filter(survey=survey)
-        .values_list("channel")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-
-
 def _channel_rows(counts: dict[str, int]) -> tuple[int, list[dict]]:
     """Return the number of responses and, per channel, how many came in that way."""
     total = sum(counts.values())
@@ -103,77 +86,6 @@ def _channel_rows(counts: dict[str, int]) -> tuple[int, list[dict]]:
     return total, rows
 
 
-# Each tally reads only the answers of the questions of its kinds, by question id: the
-# indexes (question, option) and (question, number) then hold everything counted, and
-# COUNT(*) lets SQLite count index entries without reading the rows. A kind the survey has
-# no question of costs no query.
-
-
-def _answers_to(questions: list[Question], kinds) -> QuerySet[Answer]:
-    ids = [q.pk for q in questions if q.kind in kinds]
-    return Answer.objects.filter(question_id__in=ids).order_by()
-
-
-def _choice_counts(questions: list[Question]) -> dict[tuple[int, int], int]:
-    rows = (
-        _answers_to(questions, CHOICE_KINDS)
-        .filter(option__isnull=False)
-        .values_list("question_id", "option_id")
-        .annotate(n=Count("*"))
-    )
-    return {(q, o): n for q, o, n in rows}
-
-
-def _multiple_respondents(rows: dict[int, int]) -> dict[int, int]:
-    """Return the people who answered each multiple-choice question ({id: answer rows}).
-
-    A multiple choice gives one row per chosen option, so people are counted with COUNT
-    (DISTINCT response), the dearest tally. It is cached under the question and its number
-    of rows: a new answer adds rows and so refreshes it.
-    """
-    keys = {qid: f"surveys:respondents:v1:{qid}:{n}" for qid, n in rows.items() if n}
-    cached = cache.get_many(list(keys.values()))
-    out = {qid: cached[key] for qid, key in keys.items() if key in cached}
-    missing = [qid for qid in keys if qid not in out]
-    if missing:
-        fresh = dict(
-            Answer.objects.filter(question_id__in=missing)
-            .order_by()
-            .values_list("question_id")
-            .annotate(n=Count("response_id", distinct=True))
-        )
-        cache.set_many({keys[qid]: n for qid, n in fresh.items()}, TERMS_CACHE_SECONDS)
-        out.update(fresh)
-    return out
-
-
-def _number_stats(questions: list[Question]) -> dict[int, Any]:
-    rows = (
-        _answers_to(questions, (Kind.NUMBER,))
-        .filter(number__isnull=False)
-        .values("question_id")
-        .annotate(n=Count("*"), avg=Avg("number"), low=Min("number"), high=Max("number"))
-    )
-    return {row["question_id"]: row for row in rows}
-
-
-def _scale_counts(questions: list[Question]) -> dict[tuple[int, int], int]:
-    # Ratings (1-5) and yes/no (1 yes, 0 no) both keep a small whole number in `number`.
-    rows = (
-        _answers_to(questions, (Kind.RATING, Kind.YES_NO))
-        .filter(number__isnull=False)
-        .values_list("question_id", "number")
-        .annotate(n=Count("*"))
-    )
-    return {(q, int(value)): n for q, value, n in rows}
-
-
-def _text_counts(questions: list[Question]) -> dict[int, int]:
-    # Blank text is never stored (logic.normalize_values drops it): every row is an answer.
-    rows = _answers_to(questions, TEXT_KINDS).values_list("question_id").annotate(n=Count("*"))
-    return dict(rows)
-
-
 def _options(labelled_counts, answered: int) -> list[dict]:
     return [
         {"id": key, "label": label, "count": n, "share": _share(n, answered)}
@@ -181,9 +93,10 @@ def _options(labelled_counts, answered: int) -> list[dict]:
     ]
 
 
-def _choice_item(question, choices, multiple) -> dict:
+def _choice_item(question, choices, people) -> dict:
     counts = [choices.get((question.pk, o.pk), 0) for o in question.options.all()]
-    answered = multiple.get(question.pk, 0) if question.kind == Kind.MULTIPLE else sum(counts)
+    # Shares are of the people who answered: a multiple choice counts each chosen option.
+    answered = people.get(question.pk, 0)
     labelled = [(o.pk, o.label, n) for o, n in zip(question.options.all(), counts, strict=True)]
     return {"answered": answered, "options": _options(labelled, answered)}
 
@@ -210,81 +123,79 @@ def _rating_item(question, scales) -> dict:
     return item
 
 
-def _number_item(question, numbers) -> dict:
-    row = numbers.get(question.pk)
-    if not row:
+def _as_typed(number: Decimal) -> Decimal:
+    """A stored number (two places) as people write it: 42, 42.5."""
+    if number == number.to_integral_value():
+        return number.quantize(Decimal(1))
+    return number.normalize()
+
+
+def _number_item(question, answered, numbers) -> dict:
+    count = answered.get(question.pk, 0)
+    if not count:
         return {"answered": 0}
+    total, low, high = numbers[question.pk]
     return {
-        "answered": row["n"],
-        "average": _round(row["avg"]),
-        "minimum": row["low"],
-        "maximum": row["high"],
+        "answered": count,
+        "average": _round(total / count),
+        "minimum": _as_typed(low),
+        "maximum": _as_typed(high),
     }
 
 
-def _stamp(survey: Survey) -> str:
-    """What changes whenever the survey's results may have: its number of responses and the
-    time of the newest (answers come with their response and are never added later)."""
-    stamp = Response.objects.filter(survey=survey).aggregate(n=Count("*"), last=Max("submitted_at"))
-    last = stamp["last"].timestamp() if stamp["last"] else 0
-    return f"{stamp['n']}:{last}"
+def survey_tallies(survey: Survey) -> dict:
+    """Return the survey's tallies (models.Tally), read in one query, arranged by kind.
 
-
-def survey_tallies(survey: Survey, questions: list[Question]) -> dict:
-    """Return the database's aggregates behind the results page.
-
-    Cached under the survey's stamp, so a page viewed again with nothing new costs one
-    small query; a new response or a removed one makes the next view count again. (An
-    anonymous response keeps only its day: one removed and one added on the same day leave
-    the stamp alone until RESULTS_CACHE_SECONDS have passed.)
+    channels {channel: responses}; answered {question: people}; choices {(question, option):
+    n}; scales {(question, value): n}; numbers {question: (sum, lowest, highest)}.
     """
-    key = f"surveys:tallies:v1:{survey.pk}:{_stamp(survey)}"
-    tallies = cache.get(key)
-    if tallies is not None:
-        return tallies
-    choices = _choice_counts(questions)
-    tallies = {
-        "channels": _channel_counts(survey),
-        "choices": choices,
-        "multiple": _multiple_respondents(
-            {
-                q.pk: sum(choices.get((q.pk, o.pk), 0) for o in q.options.all())
-                for q in questions
-                if q.kind == Kind.MULTIPLE
-            }
-        ),
-        "numbers": _number_stats(questions),
-        "scales": _scale_counts(questions),
-        "texts": _text_counts(questions),
+    tallies: dict[str, dict] = {
+        "channels": {},
+        "answered": {},
+        "choices": {},
+        "scales": {},
+        "numbers": {},
     }
-    cache.set(key, tallies, RESULTS_CACHE_SECONDS)
+    rows = Tally.objects.filter(survey=survey).values_list(
+        "channel", "question_id", "option_id", "value", "count", "total", "low", "high"
+    )
+    for channel, question, option, value, count, total, low, high in rows:
+        if question is None:
+            tallies["channels"][channel] = count
+        elif option is not None:
+            tallies["choices"][question, option] = count
+        elif value is not None:
+            tallies["scales"][question, value] = count
+        else:
+            tallies["answered"][question] = count
+            tallies["numbers"][question] = (total, low, high)
     return tallies
 
 
 def survey_results(survey: Survey) -> dict:
     """Return every question's aggregates, the response count and the channels."""
     questions = survey_questions(survey)
-    tallies = survey_tallies(survey, questions)
+    tallies = survey_tallies(survey)
     total, channels = _channel_rows(tallies["channels"])
-    choices, multiple = tallies["choices"], tallies["multiple"]
-    numbers, scales, text_counts = tallies["numbers"], tallies["scales"], tallies["texts"]
+    answered, choices = tallies["answered"], tallies["choices"]
+    numbers, scales = tallies["numbers"], tallies["scales"]
     terms = frequent_terms_for(
-        survey, {q.pk: text_counts.get(q.pk, 0) for q in questions if _is_text(q)}
+        survey, {q.pk: answered.get(q.pk, 0) for q in questions if _is_text(q)}
     )
 
     out = []
     for question in questions:
         if question.kind in CHOICE_KINDS:
-            item = _choice_item(question, choices, multiple)
+            item = _choice_item(question, choices, answered)
         elif question.kind == Kind.YES_NO:
             item = _yes_no_item(question, scales)
         elif question.kind == Kind.RATING:
             item = _rating_item(question, scales)
         elif question.kind == Kind.NUMBER:
-            item = _number_item(question, numbers)
+            item = _number_item(question, answered, numbers)
         else:
             item = {
-                "answered": text_counts.get(question.pk, 0),
+                "answered": answered.get(question.pk, 0),
                 "terms": terms.get(question.pk, []),
             }
         item.update(
@@ -325,18 +236,22 @@ def _terms_key(question_id: int, count: int) -> str:
     return f"surveys:terms:v1:{question_id}:{count}:{TERMS_SAMPLE}"
 
 
-def _latest_texts(survey: Survey) -> "QuerySet[Answer, tuple[int, str]]":
-    """The written answers of the survey's latest TERMS_SAMPLE responses, in one query.
+def _latest_texts(survey: Survey) -> list[tuple[int, str]]:
+    """The written answers of the survey's latest TERMS_SAMPLE responses, in two queries.
 
-    The responses come from their (survey, time) index, newest first, and their answers
-    through the response index: no answer is sorted, whatever the survey's size. (Filtering
-    on the questions as well would lead the database to read every answer to them.)
+    First the keys of the latest responses, from their (survey, time) index, newest first;
+    then their answers, by key, through the response index: no answer is sorted and only
+    those answers are read, whatever the survey's size. (As one query, with the responses
+    in a subquery, PostgreSQL chose to read the whole answer table; filtering on the
+    questions as well would lead the database to read every answer to them.)
     """
-    latest = (
-        Response.objects.filter(survey=survey).order_by("-submitted_at").values("id")[:TERMS_SAMPLE]
+    latest = list(
+        Response.objects.filter(survey=survey)
+        .order_by("-submitted_at")
+        .values_list("id", flat=True)[:TERMS_SAMPLE]
     )
-    return (
-        Answer.objects.filter(response__in=latest)
+    return list(
+        Answer.objects.filter(response_id__in=latest)
         .exclude(text="")
         .values_list("question_id", "text")
     )

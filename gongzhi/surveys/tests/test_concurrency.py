@@ -19,19 +19,27 @@ from gongzhi.core.testing import factories as f
 from gongzhi.core.testing.concurrency import migrate_and_print, run_in_sqlite_file
 from gongzhi.core.testing.concurrency import run_together as race_threads
 from gongzhi.registry.models import Resident
-from gongzhi.surveys.models import Answer, HouseholdCode, Participation, Response, Survey
+from gongzhi.surveys.models import (
+    Answer,
+    HouseholdCode,
+    Participation,
+    Response,
+    Survey,
+    Tally,
+)
 from gongzhi.surveys.respond_services import (
     ResponseError,
     issue_household_codes,
+    rebuild_tallies,
     redeem_code,
     submit_response,
 )
-from gongzhi.surveys.tests.respond_helpers import open_survey, valid_answers
+from gongzhi.surveys.tests.respond_helpers import households_in, open_survey, valid_answers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 THREADS = 6
-SCENARIOS = ("household", "resident", "code")
+SCENARIOS = ("household", "resident", "code", "many")
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -40,8 +48,40 @@ def run_together(target, count: int = THREADS) -> list:
     return race_threads(target, count)
 
 
+def tally_rows(survey) -> list:
+    rows = Tally.objects.filter(survey=survey).values_list(
+        "channel", "question_id", "option_id", "value", "count", "total", "low", "high"
+    )
+    return sorted(repr(row) for row in rows)
+
+
+def run_many() -> dict:
+    """THREADS households answer one survey at once: every answer is counted exactly once."""
+    building = f.BuildingFactory()
+    households = households_in(building, THREADS)
+    survey = open_survey(building.community, kinds=["single", "multiple", "rating", "number"])
+    answers = valid_answers(survey)
+
+    def target(i):
+        return submit_response(
+            survey=survey, channel="online", answers=answers, household=households[i]
+        )
+
+    results = run_together(target)
+    kept = tally_rows(survey)
+    rebuild_tallies(survey)
+    return {
+        "answered": sum(isinstance(r, Response) for r in results),
+        "other": [repr(r) for r in results if not isinstance(r, Response)],
+        "online": Tally.objects.get(survey=survey, question=None, channel="online").count,
+        "tallies_equal_recount": kept == tally_rows(survey),
+    }
+
+
 def run_scenario(kind: str) -> dict:
     """Answer one survey THREADS times at once for one respondent; summarise what happened."""
+    if kind == "many":
+        return run_many()
     building = f.BuildingFactory()
     resident = cast(Resident, f.ResidentFactory(household__dwelling__building=building))
     unit = Survey.Unit.RESIDENT if kind == "resident" else Survey.Unit.HOUSEHOLD
@@ -129,6 +169,15 @@ def test_a_household_code_used_at_the_same_moment_counts_once(scenario):
     assert set(summary["refused"]) <= {"used_code", "already_answered"}
     assert summary["refused_count"] == THREADS - 1
     assert summary["responses"] == summary["codes_used"] == 1
+
+
+def test_answers_arriving_together_are_each_counted_once_in_the_tallies(scenario):
+    summary = scenario("many")
+
+    assert summary["other"] == []
+    assert summary["answered"] == THREADS
+    assert summary["online"] == THREADS
+    assert summary["tallies_equal_recount"] is True
 
 
 def test_the_database_itself_refuses_a_second_participation(world):
