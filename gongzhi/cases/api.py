@@ -12,7 +12,7 @@ checked before anything is written, so a refused photo saves nothing.
 """
 
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status, UploadedFile
@@ -47,6 +47,7 @@ from .schemas import (
     UnitOut,
 )
 from .services import CaseError
+from .views import photo_file
 
 router = Router(auth=api_auth, tags=["cases"])
 
@@ -247,12 +248,7 @@ def _report(user, payload: ReportIn, photos: list):
 @router.get("/photos/{photo_id}", response=NOT_FOUND, url_name="case_photo")
 def photo(request, photo_id: int):
     """A photo of a case (JPEG), for those who may see the case."""
-    found = get_object_or_404(CasePhoto.objects.select_related("case__community"), pk=photo_id)
-    if not perms.can_view_case(request.auth, found.case):
-        raise Http404
-    response = FileResponse(found.image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return photo_file(request.auth, photo_id)
 
 
 @router.get("/{case_id}", response={200: CaseDetail, **NOT_FOUND})

@@ -493,12 +493,18 @@ def case_unmask(request, case_id: int):
     )
 
 
-@login_required
-def case_photo(request, photo_id: int):
-    """Serve a case photo to those who may see the case (photos are not public files)."""
+def photo_file(user, photo_id: int) -> FileResponse:
+    """A case photo for those who may see the case (photos are not public files); the page
+    and the API both answer with this. Raises Http404 for anyone else."""
     photo = get_object_or_404(CasePhoto.objects.select_related("case__community"), pk=photo_id)
-    if not perms.can_view_case(request.user, photo.case):
+    if not perms.can_view_case(user, photo.case):
         raise Http404
     response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@login_required
+def case_photo(request, photo_id: int):
+    """Serve a case photo to those who may see the case."""
+    return photo_file(request.user, photo_id)
