@@ -1,8 +1,8 @@
 """Streamed exports of a survey's responses: Excel and CSV.
 
 One row per response, one column per question; the options of a multiple choice are joined
-with "、". Responses are read in chunks (`.iterator(chunk_size=CHUNK)`) and each chunk's
-answers with one query, so memory stays flat whatever the number of responses.
+with "、". Responses are read by one streamed query, and each chunk of CHUNK responses has its
+answers read by one query on their keys, so memory stays flat whatever the number of responses.
 
 Anonymous surveys export no household or person columns, nor the building or who typed the
 answers in: staff can see who took part and the visit records, and either column could
@@ -17,20 +17,25 @@ so the download starts at once and memory stays flat. openpyxl's own cell writer
 11 µs a cell, 30 s for 100,000 responses of 20 questions, over the 20 s the export may take;
 these cells are plain: text (inline strings, never formulas), numbers and dates.
 CSV streams the same rows, UTF-8 with a byte-order mark so that Excel reads Chinese.
+
+Speed (100,000 responses × 20 questions, 2 million answers): answers are read as tuples of
+text, and a cell whose value repeats (an option, yes/no, a rating, a day, a compound) is
+converted and written out once per distinct value, so the export costs little more than
+reading the answers. Each writer is told what each column holds (_columns): numbers come as
+text ("12.5") and stay numbers.
 """
 
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
-from decimal import Decimal
 from itertools import islice
 from typing import IO, cast
 from xml.sax.saxutils import escape
 
-from django.db.models import CharField
-from django.db.models.functions import Cast
+from django.db.models import CharField, TextField
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -46,6 +51,9 @@ from .results import survey_questions
 
 CHUNK = 2000
 ROWS_PER_WRITE = 200
+# Converted values kept per column (options, ratings, days, names); bounded so that memory
+# stays flat when a column's values do not repeat.
+MEMO = 4096
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 # Text that a spreadsheet would run as a formula (OWASP "CSV injection").
@@ -54,33 +62,47 @@ SHEET_PART = "xl/worksheets/sheet1.xml"
 EXCEL_EPOCH = datetime(1899, 12, 30)
 Kind = Question.Kind
 
+# What a column holds, for the writers: text, text typed by a respondent (seldom repeated,
+# maybe long), a number written as text, or a date (and time).
+TEXT, TYPED, NUMBER, WHEN = "text", "typed", "number", "when"
+
 
 # --- Rows ------------------------------------------------------------------------------------
 
 
-def _headers(survey: Survey, questions: list[Question]) -> list[str]:
-    columns = [_("No."), _("Submitted"), _("Channel"), _("Compound")]
+def _columns(survey: Survey, questions: list[Question]) -> list[tuple[str, str]]:
+    """Return (header, kind) for each column of the export."""
+    columns = [(_("No."), NUMBER), (_("Submitted"), WHEN), (_("Channel"), TEXT)]
+    columns.append((_("Compound"), TEXT))
     if not survey.anonymous:
-        columns.append(_("Building"))
-    columns.append(_("Age group"))
+        columns.append((_("Building"), TEXT))
+    columns.append((_("Age group"), TEXT))
     if not survey.anonymous:
-        columns.append(_("Household"))
+        columns.append((_("Household"), TEXT))
         if survey.unit == Survey.Unit.RESIDENT:
-            columns.append(_("Resident"))
-        columns.append(_("Entered by"))
-    columns += [f"{n}. {q.text}" for n, q in enumerate(questions, start=1)]
+            columns.append((_("Resident"), TEXT))
+        columns.append((_("Entered by"), TEXT))
+    for n, question in enumerate(questions, start=1):
+        if question.kind in (Kind.RATING, Kind.NUMBER):
+            kind = NUMBER
+        elif question.kind in (Kind.SHORT_TEXT, Kind.LONG_TEXT):
+            kind = TYPED
+        else:
+            kind = TEXT
+        columns.append((_clean(f"{n}. {question.text}"), kind))
     return columns
 
 
 def _response_rows(survey: Survey):
-    # The key as text: building millions of UUID objects would cost more than the export.
+    # Tuples, and the key as text: building millions of dicts or UUID objects would cost more
+    # than the export.
     fields = ["key", "submitted_at", "channel", "compound__name", "age_group"]
     responses = Response.objects.filter(survey=survey).annotate(
         key=Cast("id", output_field=CharField())
     )
     if survey.anonymous:
         # Random UUIDs: the order says nothing about when or by whom.
-        return responses.order_by("id").values(*fields)
+        return responses.order_by("id").values_list(*fields)
     fields += [
         "building__name",
         "household_id",
@@ -91,132 +113,158 @@ def _response_rows(survey: Survey):
         "resident__name",
         "entered_by__name",
     ]
-    return responses.order_by("submitted_at", "id").values(*fields)
+    return responses.order_by("submitted_at", "id").values_list(*fields)
 
 
-def _plain(number: Decimal | None):
-    """12.00 as 12 and 12.50 as 12.5, so that spreadsheets show what was typed."""
-    if number is None:
-        return None
-    return int(number) if number == number.to_integral_value() else number.normalize()
+def _plain(number: str) -> str:
+    """12.50 as 12.5 and 12.00 as 12, so that spreadsheets show what was typed."""
+    if "." in number:
+        number = number.rstrip("0").rstrip(".")
+    return "0" if number == "-0" else number
 
 
-def _home(row: dict) -> str:
-    if row["household__dwelling__number"]:
-        parts = (
-            row["household__dwelling__building__compound__name"],
-            row["household__dwelling__building__name"],
-            row["household__dwelling__number"],
-        )
-        return " ".join(p for p in parts if p)
-    if row["household_id"]:
-        return row["household__label"] or f"#{row['household_id']}"
+def _home(household_id, label, number, building, compound) -> str:
+    """The household's home: compound, building and number; else its label, else its id."""
+    if number:
+        return " ".join(p for p in (compound, building, number) if p)
+    if household_id:
+        return label or f"#{household_id}"
     return ""
 
 
-def _answers_by_response(survey: Survey, chunk: list[dict]) -> dict:
-    """Return {(response key, question id): [answer values]} for one chunk of responses.
+def _answers(keys: list[str]):
+    """Return (response key, question id, value) for the answers of these responses.
 
-    The chunk is a run of responses in export order, so the database finds them again by
-    a range on that order (two parameters rather than one per response) and their answers
-    through the response index. Keys and numbers come as text, so no row needs a converter
-    (a UUID or a Decimal per answer would double the export's time).
+    One query on the response index. The value is the option id, else the number, else the
+    text, all as text: a UUID or a Decimal per answer would double the export's time.
     """
-    responses = Response.objects.filter(survey=survey)
-    if survey.anonymous:
-        responses = responses.filter(id__gte=chunk[0]["key"], id__lte=chunk[-1]["key"])
-    else:
-        # Responses of the same moment may straddle two chunks: `wanted` keeps this one's.
-        responses = responses.filter(
-            submitted_at__gte=chunk[0]["submitted_at"],
-            submitted_at__lte=chunk[-1]["submitted_at"],
-        )
-    wanted = {row["key"] for row in chunk}
-    rows = (
-        Answer.objects.filter(response__in=responses.values("id"))
+    return (
+        Answer.objects.filter(response_id__in=keys)
         .annotate(
             key=Cast("response_id", output_field=CharField()),
-            value=Cast("number", output_field=CharField()),
+            value=Coalesce(
+                Cast("option_id", output_field=CharField()),
+                Cast("number", output_field=CharField()),
+                "text",
+                output_field=TextField(),
+            ),
         )
         .order_by()
-        .values_list("key", "question_id", "option_id", "value", "text")
+        .values_list("key", "question_id", "value")
     )
-    out: dict = {}
-    for key, question_id, option_id, number, text in rows:
-        if key not in wanted:
-            continue
-        value = option_id if option_id is not None else (number if number is not None else text)
-        values = out.get((key, question_id))
-        if values is None:
-            out[(key, question_id)] = [value]
-        else:
-            values.append(value)
-    return out
 
 
-def _formatters(questions: list[Question]) -> list:
-    """One function per question turning its stored values into the cell's value."""
+def _converters(questions: list[Question]) -> list[Callable[[str], str] | None]:
+    """One function per question turning its stored value(s) into the cell's; None for text.
+
+    Choices arrive as option ids separated by spaces (several for a multiple choice).
+    """
     yes, no = _("Yes"), _("No")
 
     def choices(question):
-        labels = {o.pk: o.label for o in question.options.all()}
-        order = {o.pk: i for i, o in enumerate(question.options.all())}
-        return lambda values: "、".join(
-            labels[o] for o in sorted(values, key=order.get) if o in labels
-        )
+        labels = {str(o.pk): _clean(o.label) for o in question.options.all()}
+        order = {str(o.pk): i for i, o in enumerate(question.options.all())}
 
-    out = []
+        def convert(value: str) -> str:
+            chosen = sorted((o for o in value.split() if o in labels), key=order.__getitem__)
+            return "、".join(labels[o] for o in chosen)
+
+        return convert
+
+    out: list[Callable[[str], str] | None] = []
     for question in questions:
         if question.kind in (Kind.SINGLE, Kind.MULTIPLE):
             out.append(choices(question))
         elif question.kind == Kind.YES_NO:
-            out.append(lambda values: yes if Decimal(values[0]) else no)
+            out.append(lambda value: (no if _plain(value) == "0" else yes) if value else "")
         elif question.kind in (Kind.RATING, Kind.NUMBER):
-            out.append(lambda values: _plain(Decimal(values[0])))
+            out.append(_plain)
         else:
-            out.append(lambda values: values[0])
+            out.append(None)  # text is only cleaned
     return out
 
 
 def export_rows(survey: Survey, questions: list[Question] | None = None) -> Iterator[list]:
-    """Yield the header row, then one row per response (reading responses in chunks)."""
+    """Yield one row per response (reading responses in chunks); see _columns for the header.
+
+    Text is cleaned of characters a workbook may not hold; numbers come as text ("12.5");
+    an empty cell is None.
+    """
     questions = survey_questions(survey) if questions is None else questions
-    formatters = list(zip((q.pk for q in questions), _formatters(questions), strict=True))
-    channels = {value: str(label) for value, label in Channel.choices}
-    age_groups = {value: str(label) for value, label in AgeGroup.choices}
+    column_of = {q.pk: i for i, q in enumerate(questions)}
+    joined = [q.kind in (Kind.SINGLE, Kind.MULTIPLE) for q in questions]
+    converters = _converters(questions)
+    texts = [i for i, convert in enumerate(converters) if convert is None]
+    # The same few values (options, yes/no, ratings) come again and again: convert each once.
+    coded = [(i, _Memo(convert)) for i, convert in enumerate(converters) if convert is not None]
+    channels = {value: _clean(str(label)) for value, label in Channel.choices}
+    age_groups = {value: _clean(str(label)) for value, label in AgeGroup.choices}
+    zone = timezone.get_current_timezone()
     named = not survey.anonymous
     per_resident = survey.unit == Survey.Unit.RESIDENT
-    yield _headers(survey, questions)
+    clean = ILLEGAL_CHARACTERS_RE.sub
+    # Compounds, buildings and staff: a few names on many rows.
+    names = _Memo(lambda name: clean("", name or ""))
+    blank: list[str | None] = [None] * len(questions)
     rows = _response_rows(survey).iterator(chunk_size=CHUNK)
     number = 0
     while chunk := list(islice(rows, CHUNK)):
-        answers = _answers_by_response(survey, chunk)
+        answers = {row[0]: blank.copy() for row in chunk}
+        for key, question_id, value in _answers(list(answers)):
+            i = column_of.get(question_id)
+            if i is None:
+                continue
+            cells = answers[key]
+            if cells[i] is None:
+                cells[i] = value
+            elif joined[i]:
+                cells[i] += " " + value
         for row in chunk:
             number += 1
-            when = timezone.localtime(row["submitted_at"])
+            when = row[1].astimezone(zone)
             out = [
                 number,
                 when.replace(tzinfo=None, microsecond=0) if named else when.date(),
-                channels.get(row["channel"], row["channel"]),
-                row["compound__name"] or "",
+                channels.get(row[2], row[2]),
+                names[row[3]],
             ]
             if named:
-                out.append(row["building__name"] or "")
-            out.append(age_groups.get(row["age_group"], ""))
+                out.append(names[row[5]])
+            out.append(age_groups.get(row[4], ""))
             if named:
-                out.append(_home(row))
+                out.append(clean("", _home(*row[6:11])))
                 if per_resident:
-                    out.append(row["resident__name"] or "")
-                out.append(row["entered_by__name"] or "")
-            key = row["key"]
-            for question_id, formatter in formatters:
-                values = answers.get((key, question_id))
-                out.append(formatter(values) if values else None)
+                    out.append(clean("", row[11] or ""))
+                out.append(names[row[12]])
+            cells = answers[row[0]]
+            for i in texts:
+                if (value := cells[i]) is not None:
+                    cells[i] = clean("", value)
+            for i, memo in coded:
+                if (value := cells[i]) is not None:
+                    cells[i] = memo[value]
+            out += cells
             yield out
 
 
 def _clean(value: str) -> str:
+    """Drop the control characters a workbook may not hold."""
     return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+class _Memo(dict):
+    """Values converted so far, by value; a new value is converted (and kept, up to size)."""
+
+    def __init__(self, convert: Callable, size: int | None = None):
+        super().__init__()
+        self.convert = convert
+        self.size = MEMO if size is None else size
+
+    def __missing__(self, value):
+        out = self.convert(value)
+        if len(self) < self.size:
+            self[value] = out
+        return out
 
 
 # --- Excel -----------------------------------------------------------------------------------
@@ -229,7 +277,7 @@ class _Pipe:
     never goes back: the bytes can leave as soon as they are written.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.parts: list[bytes] = []
 
     def write(self, data) -> int:
@@ -263,42 +311,62 @@ def _package(title: str) -> tuple[list[tuple[str, bytes]], dict[str, int]]:
     return parts, styles
 
 
-def _xml_cell(ref: str, value, styles: dict, style: int = 0) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        text = escape(_clean(value))
-        styled = f' s="{style}"' if style else ""
-        return f'<c r="{ref}" t="inlineStr"{styled}><is><t xml:space="preserve">{text}</t></is></c>'
+def _text_xml(text: str, style: int = 0) -> str:
+    """A cell's XML after its reference: text as an inline string, never a formula."""
+    styled = f' s="{style}"' if style else ""
+    # As openpyxl: spaces at either end are kept only when the text says so.
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'" t="inlineStr"{styled}><is><t{space}>{escape(text)}</t></is></c>'
+
+
+def _when_xml(value: date, styles: dict) -> str:
+    """A cell's XML after its reference: a day or a time as Excel's serial number."""
     if isinstance(value, datetime):
         serial = (value - EXCEL_EPOCH).total_seconds() / 86400
-        return f'<c r="{ref}" s="{styles["datetime"]}"><v>{serial!r}</v></c>'
-    if isinstance(value, date):
-        serial = (value - EXCEL_EPOCH.date()).days
-        return f'<c r="{ref}" s="{styles["date"]}"><v>{serial}</v></c>'
-    return f'<c r="{ref}"><v>{value}</v></c>'
+        return f'" s="{styles["datetime"]}"><v>{serial!r}</v></c>'
+    return f'" s="{styles["date"]}"><v>{(value - EXCEL_EPOCH.date()).days}</v></c>'
 
 
-def _sheet_xml(rows: Iterable[list], styles: dict) -> Iterator[str]:
-    """Yield the worksheet XML in pieces: a frozen, bold header row, then the rows."""
+def _sheet_xml(columns: list[tuple[str, str]], rows: Iterable[list], styles: dict) -> Iterator[str]:
+    """Yield the worksheet XML in pieces: a frozen, bold header row, then the rows.
+
+    A cell is its reference and then the rest of its XML, which depends only on the column
+    and the value: the rest is made once per distinct value (up to MEMO a column).
+    """
+    letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
+    header = "".join(
+        f'<c r="{letter}1{_text_xml(text, styles["header"])}'
+        for letter, (text, _kind) in zip(letters, columns, strict=True)
+    )
     yield (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         '<sheetViews><sheetView workbookViewId="0">'
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-        "</sheetView></sheetViews><sheetData>"
+        f'</sheetView></sheetViews><sheetData><row r="1">{header}</row>'
     )
-    letters: list[str] = []
+    makers = {
+        TEXT: _text_xml,
+        TYPED: _text_xml,
+        NUMBER: lambda value: f'"><v>{value}</v></c>',
+        WHEN: lambda value: _when_xml(value, styles),
+    }
+    cells = [
+        (letter, _Memo(makers[kind], 0 if kind == TYPED else None))
+        for letter, (_h, kind) in zip(letters, columns, strict=True)
+    ]
     piece: list[str] = []
-    for number, row in enumerate(rows, start=1):
-        while len(letters) < len(row):
-            letters.append(get_column_letter(len(letters) + 1))
-        style = styles["header"] if number == 1 else 0
-        cells = "".join(
-            _xml_cell(f"{letter}{number}", value, styles, style)
-            for letter, value in zip(letters, row, strict=False)
+    for number, row in enumerate(rows, start=2):
+        ref = str(number)
+        # None and "" are empty; numbers come as text, so "0" is kept.
+        xml = "".join(
+            [
+                f'<c r="{letter}{ref}{memo[value]}'
+                for (letter, memo), value in zip(cells, row, strict=True)
+                if value
+            ]
         )
-        piece.append(f'<row r="{number}">{cells}</row>')
+        piece.append(f'<row r="{ref}">{xml}</row>')
         if len(piece) >= ROWS_PER_WRITE:
             yield "".join(piece)
             piece = []
@@ -310,13 +378,20 @@ def _xlsx_chunks(survey: Survey) -> Iterator[bytes]:
     """Yield the Excel export as it is written: openpyxl's parts, then the rows."""
     parts, styles = _package(_("Responses"))
     pipe = _Pipe()
-    with zipfile.ZipFile(cast(IO[bytes], pipe), "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    # Level 5 rather than zlib's 6: half the time for a file 3% larger.
+    archive = zipfile.ZipFile(
+        cast(IO[bytes], pipe), "w", compression=zipfile.ZIP_DEFLATED, compresslevel=5
+    )
+    with archive:
         for name, data in parts:
             if name != SHEET_PART:
                 archive.writestr(name, data)
         yield pipe.take()
+        questions = survey_questions(survey)
+        columns = _columns(survey, questions)
+        rows = export_rows(survey, questions)
         with archive.open(SHEET_PART, "w", force_zip64=True) as sheet:
-            for piece in _sheet_xml(export_rows(survey), styles):
+            for piece in _sheet_xml(columns, rows, styles):
                 sheet.write(piece.encode("utf-8"))
                 if chunk := pipe.take():
                     yield chunk
@@ -326,14 +401,9 @@ def _xlsx_chunks(survey: Survey) -> Iterator[bytes]:
 # --- CSV -------------------------------------------------------------------------------------
 
 
-def _csv_value(value):
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        value = _clean(value)
-        if value.startswith(FORMULA_STARTS):
-            return "'" + value
-    return value
+def _guard(text: str) -> str:
+    """Text a spreadsheet would run as a formula, with a ' in front so that it shows."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 class _Line:
@@ -345,10 +415,18 @@ class _Line:
 
 def _csv_chunks(survey: Survey, rows_per_chunk: int = 500) -> Iterator[bytes]:
     """Yield the CSV export in UTF-8 with a byte-order mark (so Excel reads Chinese right)."""
+    questions = survey_questions(survey)
+    columns = _columns(survey, questions)
+    texts = [i for i, (_header, kind) in enumerate(columns) if kind in (TEXT, TYPED)]
     writer = csv.writer(_Line())
-    lines = ["\ufeff"]
-    for row in export_rows(survey):
-        lines.append(writer.writerow([_csv_value(value) for value in row]))
+    lines = ["\ufeff", writer.writerow([_guard(header) for header, _kind in columns])]
+    for row in export_rows(survey, questions):
+        for i in texts:
+            value = row[i]
+            if value and value.startswith(FORMULA_STARTS):
+                row[i] = "'" + value
+        # csv writes None as an empty field, a day as 2026-04-20, a time as 2026-04-20 12:00:00.
+        lines.append(writer.writerow(row))
         if len(lines) >= rows_per_chunk:
             yield "".join(lines).encode("utf-8")
             lines = []

@@ -13,6 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from gongzhi.core.models import AuditEntry
+from gongzhi.core.testing.factories import HouseholdFactory
 from gongzhi.surveys import exports
 from gongzhi.surveys.models import AgeGroup, Channel, Question, Response, Survey
 from gongzhi.surveys.tests.factories import make_survey
@@ -204,6 +205,114 @@ def test_excel_export_sends_bytes_before_reading_responses_and_then_as_it_goes(w
     assert len(rest) > 5  # rows leave as they are compressed, not all at the end
     rows = _sheet(first + b"".join(rest))
     assert sorted(row[-1] for row in rows[1:]) == sorted(written)
+
+
+def _export(survey) -> tuple[list[list], list[list[str]]]:
+    """Both exports of a survey, read back: (Excel rows, CSV rows)."""
+    xlsx = b"".join(exports.xlsx_chunks(survey))
+    text = b"".join(exports.csv_chunks(survey))
+    return _sheet(xlsx), _csv(text)
+
+
+def test_numbers_stay_numbers_as_typed_zero_and_negatives_included(world):
+    survey = make_survey(world.community, kinds=[K.NUMBER, K.RATING])
+    number, rating = survey.questions.order_by("position")
+    for typed in ("12.00", "0", "-3.50", "1234567890.05"):
+        respond(survey, {number: typed, rating: 3})
+
+    sheet, rows = _export(survey)
+
+    assert [row[-2] for row in sheet[1:]] == [12, 0, -3.5, 1234567890.05]
+    assert all(isinstance(row[-2], int | float) for row in sheet[1:])
+    assert [row[-1] for row in sheet[1:]] == [3, 3, 3, 3]
+    # A number is never taken for a formula: no quote before the minus sign.
+    assert [row[-2] for row in rows[1:]] == ["12", "0", "-3.5", "1234567890.05"]
+
+
+def test_typed_text_keeps_its_spaces_and_markup_and_formulas_stay_text(world):
+    survey = make_survey(world.community, kinds=[K.SINGLE, K.SHORT_TEXT])
+    single, text = survey.questions.order_by("position")
+    Question.objects.filter(pk=text.pk).update(text="=1+1")
+    option = single.options.order_by("position").first()
+    option.label = "-无-"
+    option.save()
+    respond(survey, {single: option, text: "  <b>甲 & 乙</b>\x0b  "})
+    respond(survey, {single: option, text: "@SUM(A1)"})
+
+    sheet, rows = _export(survey)
+
+    assert sheet[0][-1] == "2. =1+1"
+    assert sheet[1][-2:] == ["-无-", "  <b>甲 & 乙</b>  "]
+    assert sheet[2][-2:] == ["-无-", "@SUM(A1)"]
+    assert rows[0][-1] == "2. =1+1"  # headers start with the question's number
+    assert rows[1][-2:] == ["'-无-", "  <b>甲 & 乙</b>  "]
+    assert rows[2][-2:] == ["'-无-", "'@SUM(A1)"]
+
+
+def test_multiple_choices_follow_the_options_order_beyond_what_is_remembered(world, monkeypatch):
+    monkeypatch.setattr(exports, "MEMO", 1)
+    survey = make_survey(world.community, kinds=[K.MULTIPLE, K.YES_NO])
+    multiple, yes_no = survey.questions.order_by("position")
+    a, b, c = multiple.options.order_by("position")
+    picks = [[c, a], [b], [c, b, a], [a, c], []]
+    for n, chosen in enumerate(picks):
+        respond(survey, {multiple: chosen, yes_no: n % 2 == 0})
+
+    sheet, rows = _export(survey)
+
+    expected = ["选项1、选项3", "选项2", "选项1、选项2、选项3", "选项1、选项3", None]
+    assert [row[-2] for row in sheet[1:]] == expected
+    assert [row[-1] for row in sheet[1:]] == ["Yes", "No", "Yes", "No", "Yes"]
+    assert [row[-2] for row in rows[1:]] == [value or "" for value in expected]
+
+
+def test_household_without_a_dwelling_is_named_by_its_label_or_number(world):
+    survey = make_survey(world.community, kinds=[K.YES_NO])
+    question = survey.questions.get()
+    labelled = HouseholdFactory(dwelling=None, community=world.community, label="河边王家")
+    unlabelled = HouseholdFactory(dwelling=None, community=world.community, label="")
+    respond(survey, {question: True}, household=labelled)
+    respond(survey, {question: False}, household=unlabelled)
+    respond(survey, {question: False})
+
+    sheet, rows = _export(survey)
+
+    household = sheet[0].index("Household")
+    assert [row[household] for row in sheet[1:]] == ["河边王家", f"#{unlabelled.pk}", None]
+    assert [row[household] for row in rows[1:]] == ["河边王家", f"#{unlabelled.pk}", ""]
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_a_survey_without_responses_exports_its_header(world, anonymous):
+    survey = make_survey(world.community, kinds=KINDS, anonymous=anonymous)
+
+    sheet, rows = _export(survey)
+
+    assert len(sheet) == len(rows) == 1
+    assert sheet[0] == rows[0]
+    assert sheet[0][-1] == f"6. {survey.questions.order_by('position').last().text}"
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+@pytest.mark.parametrize("responses, chunks", [(2, 1), (10, 4)])
+def test_export_reads_the_answers_of_a_chunk_with_one_query(
+    world, monkeypatch, django_assert_num_queries, anonymous, responses, chunks
+):
+    monkeypatch.setattr(exports, "CHUNK", 3)
+    survey = make_survey(world.community, kinds=KINDS, anonymous=anonymous)
+    single, multiple, yes_no, rating, number, text = survey.questions.order_by("position")
+    a, b, _c = multiple.options.order_by("position")
+    for i in range(responses):
+        values = {single: a, multiple: [a, b], yes_no: True, rating: 5, number: i, text: "好"}
+        respond(survey, values, place=world.building)
+
+    # Questions, their options, the responses, then one query of answers per chunk.
+    with django_assert_num_queries(3 + chunks):
+        text = b"".join(exports.csv_chunks(survey))
+
+    rows = _csv(text)
+    assert len(rows) == responses + 1
+    assert sorted(int(row[-2]) for row in rows[1:]) == list(range(responses))
 
 
 @pytest.mark.parametrize("name", ["export-xlsx", "export-csv"])
