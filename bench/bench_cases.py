@@ -441,8 +441,12 @@ def ensure_cases(city, total: int, seed: int) -> None:
             f"({time.perf_counter() - started:.0f} s)",
             flush=True,
         )
-    # Fresh planner statistics, as after any big import (manage.py analyze).
+    # Fresh planner statistics, as after any big import (manage.py analyze); on PostgreSQL
+    # also the visibility map that index-only scans need, as autovacuum would make soon.
     analyze()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE cases_case, cases_callback, cases_caseevent")
     print(f"Statistics refreshed ({time.perf_counter() - started:.0f} s)")
 
 
