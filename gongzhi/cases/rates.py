@@ -25,6 +25,7 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Case as Switch
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
@@ -339,13 +340,28 @@ def closed_cases(community_ids, window: Window) -> QuerySet[Case]:
 ON_TIME = Q(due_at__isnull=False, closed_at__lte=F("due_at"))
 
 
-def _grouped_counts(source, window: Window, grouping: Grouping, periods, counts: dict):
-    """Rows of (group value, *counts) of source(window): one GROUP BY, or for periods one
-    aggregate of source(period) per period glued with UNION ALL. Each reads its own slice of
-    the index; numbering every row by a CASE over twelve months cost three times as much,
-    and truncating dates in the local time zone is a Python function per row on SQLite."""
+def _grouped_counts(
+    source, window: Window, grouping: Grouping, periods, time_field: str, counts: dict
+):
+    """Rows of (group value, *counts) of source(window), one GROUP BY; for periods, the
+    period's number as the group value, in the spelling each database runs faster:
+
+    - PostgreSQL: every row numbered by a CASE over the periods' ends, in one index-only
+      scan (660 ms for a year by month at 1,000,000 cases; one scan per period: 1.4 s);
+    - SQLite: one aggregate per period glued with UNION ALL, each reading its own slice of
+      the index (315 ms of CPU; the CASE over twelve months: 850 ms).
+
+    Truncating dates in the local time zone would be a Python function per row on SQLite.
+    """
     if not grouping.is_period:
         return source(window).values_list(*grouping.fields).annotate(**counts).order_by()
+    if connection.vendor == "postgresql":
+        number = Switch(
+            *[When(**{f"{time_field}__lt": p.end}, then=Value(i)) for i, p in enumerate(periods)],
+            default=Value(len(periods) - 1),
+        )
+        rows = source(window).annotate(period=number).values_list("period")
+        return rows.annotate(**counts).order_by()
     parts = [
         source(p)
         .annotate(period=Value(i, output_field=IntegerField()))
@@ -379,6 +395,7 @@ def rate_table(*, community_ids, window: Window, grouping: Grouping) -> RateTabl
         window,
         grouping,
         periods,
+        "at",
         {
             "n_answered": Count("id"),
             "n_contacted": count_if(Q(contacted_in_time=True)),
@@ -399,6 +416,7 @@ def rate_table(*, community_ids, window: Window, grouping: Grouping) -> RateTabl
         window,
         grouping,
         periods,
+        "closed_at",
         {"n_closed": Count("id"), "n_on_time": count_if(ON_TIME)},
     )
     for value, closed, on_time in cases:
