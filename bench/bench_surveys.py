@@ -18,7 +18,8 @@ It prints:
    the first byte, size, and the growth of resident memory while it runs (sampled from
    /proc every 20 ms) for 10,000 and for 100,000 responses: flat memory means the two are
    about equal. Target: <= 20 s. The CSV export is timed too.
-3. The coverage page of the 10,000-household community, p50/p95. Target: p95 <= 100 ms.
+3. The coverage page of the 10,000-household community, p50/p95, viewed again with nothing
+   new and cold (every cache cleared, as after a new answer or visit). Target: p95 <= 100 ms.
 
     .venv/bin/python bench/bench_surveys.py
     .venv/bin/python bench/bench_surveys.py --responses 20000 --iterations 5   # quick
@@ -491,7 +492,9 @@ def bench_exports(client, big, mid, responses: int) -> None:
 
 
 def bench_coverage(client, covered, households: int, some_response, iterations: int) -> None:
-    """Time the coverage page of the 10,000-household community (the respond part's)."""
+    """Time the coverage page of the 10,000-household community (the respond part's): as
+    viewed again with nothing new (tables from the cache) and cold (cache cleared)."""
+    from django.core.cache import cache
     from django.urls import reverse
 
     from gongzhi.surveys.coverage import coverage
@@ -504,19 +507,25 @@ def bench_coverage(client, covered, households: int, some_response, iterations: 
         response = client.get(coverage_url)
         assert response.status_code == 200, response.status_code
 
+    def cold_page(_):
+        cache.clear()  # as after a new answer or visit: the tables are counted again
+        coverage_page(_)
+
     timings = time_interleaved(
         {
             "baseline: response by key": lambda _: Response.objects.get(pk=some_response),
             "coverage()": lambda _: coverage(covered),
             "coverage page (test client)": coverage_page,
+            "coverage page, cold": cold_page,
         },
         n=max(20, iterations * 5),
         warmup=3,
     )
     for timing in timings:
         print("  " + timing.line(timings[0]))
-    verdict = "OK" if timings[2].p95 <= TARGET_COVERAGE_P95 else "OVER TARGET"
-    print(f"  coverage page p95 {timings[2].p95 * 1000:.0f} ms (target <= 100 ms): {verdict}")
+    for timing in timings[2:]:
+        verdict = "OK" if timing.p95 <= TARGET_COVERAGE_P95 else "OVER TARGET"
+        print(f"  {timing.label} p95 {timing.p95 * 1000:.0f} ms (target <= 100 ms): {verdict}")
 
 
 if __name__ == "__main__":

@@ -11,10 +11,15 @@ The database counts households in one grouped query (per building and state); co
 grid and total rows add up those building rows, so the work in Python grows with the number
 of buildings, never with households. The list of households still to visit is one page of
 ids (uncorrelated subqueries) and that page's columns.
+
+The coverage page keeps the tables in the cache under a stamp that any new answer or visit,
+any registry write in the community (registry.overview) and a new day change: two counts
+over the survey's indexes decide whether the grouped query must run again.
 """
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
@@ -22,6 +27,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -32,12 +38,14 @@ from django.db.models import (
 from django.db.models.functions import Length
 
 from gongzhi.registry.models import Building, Household, Resident
+from gongzhi.registry.overview import overview_version
 
 from .audience import audience_households
 from .models import Participation, Survey, Visit, VisitDraft
 
 OUTCOME = Visit.Outcome
 COUNTS = ("total", "reached", "answered", "not_home", "declined")
+COVERAGE_CACHE_SECONDS = 3600
 
 
 @dataclass
@@ -242,6 +250,27 @@ def coverage(survey: Survey) -> dict:
         "grids": _roll_up(buildings, "grid"),
         "total": total,
     }
+
+
+def coverage_stamp(survey: Survey) -> str:
+    """A key part that changes with every answer or visit (rows are only ever added) and with
+    the community's registry (ages, moves, new households) or the date."""
+    answered = Participation.objects.filter(survey=survey).aggregate(n=Count("pk"), last=Max("pk"))
+    visited = Visit.objects.filter(survey=survey).aggregate(n=Count("pk"), last=Max("pk"))
+    return (
+        f"{survey.pk}:{answered['n']}.{answered['last']}:{visited['n']}.{visited['last']}:"
+        f"{overview_version(survey.community_id)}"
+    )
+
+
+def cached_coverage(survey: Survey) -> dict:
+    """coverage(survey), from the cache while nothing it counts has changed."""
+    key = f"surveys:coverage:{coverage_stamp(survey)}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = coverage(survey)
+        cache.set(key, figures, COVERAGE_CACHE_SECONDS)
+    return figures
 
 
 def _head_name() -> Subquery:

@@ -298,7 +298,7 @@ def get_coverage(request, survey_id: int):
     survey = _survey_or_404(survey_id)
     if not perms.can_view_coverage(request.auth, survey):
         raise Http404
-    figures = cov.coverage(survey)
+    figures = cov.cached_coverage(survey)
     return {
         "total": figures["total"].as_dict(),
         "compounds": [t.as_dict() for t in figures["compounds"]],

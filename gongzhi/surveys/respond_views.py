@@ -544,7 +544,7 @@ def coverage(request, survey_id: int):
     survey = get_survey(survey_id)
     if not perms.can_view_coverage(request.user, survey):
         raise Http404
-    figures = cov.coverage(survey)
+    figures = cov.cached_coverage(survey)
     visible_ids = set(
         Building.objects.visible_to(request.user)
         .filter(community_id=survey.community_id)

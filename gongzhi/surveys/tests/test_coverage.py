@@ -268,3 +268,27 @@ def test_the_page_count_of_households_to_visit_matches_the_list(client, world, s
     page = response.context["page"]
     # The grid worker sees their own grid's buildings: B, E and the three new ones.
     assert page.paginator.count == len(list(page)) == 5
+
+
+def test_the_page_shows_a_new_visit_at_once_and_reuses_its_tables_until_then(
+    client, world, scene
+):
+    client.force_login(world.users["community_admin"])
+    survey = scene["survey"]
+
+    def view():
+        with CaptureQueriesContext(connection) as queries:
+            response = in_english(client).get(url(survey))
+        return counts(response.context["figures"]["total"]), len(queries)
+
+    first, cold = view()
+    again, warm = view()
+    visit(survey, scene["homes"]["g"], world.users["grid_worker"], "not_home")
+    after_visit, _ = view()
+    answer(survey, scene["homes"]["e"])
+    after_answer, _ = view()
+
+    assert first == again == (7, 5, 2, 1, 2)
+    assert warm < cold  # the grouped count was not run again
+    assert after_visit == (7, 6, 2, 2, 2)
+    assert after_answer == (7, 7, 3, 2, 2)
