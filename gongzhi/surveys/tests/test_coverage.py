@@ -270,9 +270,7 @@ def test_the_page_count_of_households_to_visit_matches_the_list(client, world, s
     assert page.paginator.count == len(list(page)) == 5
 
 
-def test_the_page_shows_a_new_visit_at_once_and_reuses_its_tables_until_then(
-    client, world, scene
-):
+def test_the_page_shows_a_new_visit_at_once_and_reuses_its_tables_until_then(client, world, scene):
     client.force_login(world.users["community_admin"])
     survey = scene["survey"]
 
