@@ -1,6 +1,9 @@
 """The categories admin page: the community admin edits limits, criteria, default units and
 adds minor classes; a shared class is copied for the community, others keep the seed."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.urls import reverse
 
@@ -72,9 +75,12 @@ def test_editing_a_shared_class_copies_it_for_this_community_only(client, cw):
     elsewhere = Category.objects.for_community(cw.world.other_community)
     assert list(elsewhere.filter(major_code="01", minor_code="02", kind="event")) == [shared]
     assert AuditEntry.objects.filter(action="case.category_update").exists()
-    # New reports use the community's limit.
+    # New reports use the community's limit, which is shorter than the seed's (compared from
+    # a Monday morning: from a weekend night both deadlines fall on the next working day).
     case = report(cw, category=own)
-    assert case.due_at < deadlines_for(shared, case.created_at).due_at
+    assert case.due_at == deadlines_for(own, case.created_at).due_at
+    monday = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert deadlines_for(own, monday).due_at < deadlines_for(shared, monday).due_at
 
 
 def test_adding_a_minor_class(client, cw):
