@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.accounts.models import Role
 from gongzhi.accounts.scope import STAFF_COMMUNITY_ROLES, scope_of
 from gongzhi.core.masking import mask_name, mask_phone
+from gongzhi.core.pagination import CappedPaginator
 from gongzhi.registry.models import Community
 
 from . import forms as f
@@ -229,7 +230,7 @@ def case_list(request):
     counts = cases.deadline_counts()
     cases = cases.filtered(data, request.user)
     order = ("due_at", "id") if data.get("due") else ("-created_at", "-id")
-    page = Paginator(cases.for_listing().order_by(*order), PAGE_SIZE).get_page(
+    page = CappedPaginator(cases.for_listing().order_by(*order), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(

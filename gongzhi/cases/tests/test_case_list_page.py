@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from gongzhi.cases import services
 from gongzhi.cases.models import Campaign, Case, Status
+from gongzhi.core.pagination import CappedPaginator
 
 from .factories import case_in, report
 
@@ -103,3 +104,22 @@ def test_the_list_runs_a_constant_number_of_queries(client, cw, params):
         case_in(cw, status)
 
     assert _count(client, **params) == few == LIST_QUERIES
+
+
+def test_past_the_cap_the_list_says_more_than_and_pages_the_newest(client, cw, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    monkeypatch.setattr("gongzhi.cases.views.PAGE_SIZE", 1)
+    case_in(cw, Status.CLOSED)
+    received = [case_in(cw, Status.RECEIVED) for _ in range(3)]
+    client.force_login(cw.users["community_admin"])
+
+    first = client.get(reverse("cases:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    last = client.get(reverse("cases:list"), {"page": 9}, HTTP_ACCEPT_LANGUAGE="en")
+    closed = client.get(reverse("cases:list"), {"status": "closed"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert "More than 2 cases: filter to narrow them down." in first
+    assert "Page 1 of the first 2" in first
+    assert [row["case"].pk for row in last.context["rows"]] == [received[1].pk]
+    assert "Page 2 of the first 2" in last.content.decode()
+    # Under the cap the count is exact again.
+    assert "1 case<" in closed.content.decode() and "More than" not in closed.content.decode()
