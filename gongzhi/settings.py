@@ -98,13 +98,10 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     if "postgresql" in DATABASES["default"]["ENGINE"] and env_bool("DATABASE_PREPARE", True):
-        # Bind parameters on the server, so that psycopg prepares a statement a connection
-        # has run five times: PostgreSQL then stops planning it again on every request
-        # (planning the case page's joins cost more than running them). Turn off behind a
-        # pooler in transaction mode, which cannot keep prepared statements.
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            server_side_binding=True, prepare_threshold=5
-        )
+        # Bind parameters on the server, so that the pages inside core.db.prepared_plans()
+        # can reuse a plan instead of planning their joins again on every request. Turn off
+        # behind a pooler in transaction mode, which cannot keep prepared statements.
+        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 else:
     DATABASES = {
         "default": {

@@ -19,6 +19,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from gongzhi.accounts.auth import api_auth
 from gongzhi.core.api_errors import ErrorOut, error_body
+from gongzhi.core.db import prepared_plans
 from gongzhi.registry.models import Building, Community, Compound, Grid
 from gongzhi.registry.schemas import PageIn
 
@@ -110,6 +111,7 @@ def _in_community(model, pk, community):
 
 
 @router.get("", response={200: CasePage, **NOT_FOUND})
+@prepared_plans()  # as the pages: the joins cost more to plan than to run
 def case_list(request, params: Query[CaseFilter]):
     """The cases in the user's work (community, grid, unit, subdistrict), filtered."""
     if not perms.has_case_work(request.auth):
@@ -252,6 +254,7 @@ def photo(request, photo_id: int):
 
 
 @router.get("/{case_id}", response={200: CaseDetail, **NOT_FOUND})
+@prepared_plans()  # as the pages: the joins cost more to plan than to run
 def case_detail(request, case_id: int):
     """The case, its timeline, its call-backs (for those who work on it) and your actions."""
     return _detail(request.auth, case_id)

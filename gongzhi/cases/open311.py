@@ -43,6 +43,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gongzhi.accounts.models import ApiToken, hash_token
+from gongzhi.core.db import prepared_plans
 from gongzhi.core.models import AuditEntry
 from gongzhi.registry.models import Building, Community
 
@@ -147,7 +148,8 @@ def open311_view(view):
             if hit is not None:
                 return HttpResponse(hit, content_type=FORMATS[fmt])
         try:
-            response = view(request, fmt, **kwargs)
+            with prepared_plans():  # the same few queries, polled all day
+                response = view(request, fmt, **kwargs)
         except Open311Error as error:
             return render_error(fmt, error)
         if seconds and response.status_code == 200:

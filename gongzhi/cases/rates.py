@@ -33,7 +33,6 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.models import Role
 from gongzhi.accounts.scope import STAFF_COMMUNITY_ROLES, scope_of
-from gongzhi.core.db import fresh_plans
 from gongzhi.registry.models import Community, Grid
 
 from .models import CallBack, Case, Category, HandlingUnit, Status
@@ -386,7 +385,6 @@ def _row(rows: dict[str, RateRow], key: str) -> RateRow:
     return rows[key]
 
 
-@fresh_plans()
 def rate_table(*, community_ids, window: Window, grouping: Grouping) -> RateTable:
     """Compute the rates of the communities over the window, one row per group."""
     rows: dict[str, RateRow] = {}

@@ -10,7 +10,6 @@ from ninja import Field, Query, Router, Schema, Status
 
 from gongzhi.accounts.auth import api_auth
 from gongzhi.core.api_errors import ErrorOut, error_body
-from gongzhi.core.db import fresh_plans
 
 from .rates import (
     GROUPINGS,
@@ -146,7 +145,6 @@ def get_rates(request, filters: Query[RatesIn]):
 
 
 @router.get("/rates/cases", response={200: RateCasesOut, 400: ErrorOut, 404: ErrorOut})
-@fresh_plans()  # the drill-down's subquery selects by a date range, like the table
 def get_rate_cases(request, filters: Query[RateCasesIn]):
     """Return the cases behind one number of the rates table."""
     try:

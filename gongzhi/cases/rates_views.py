@@ -13,8 +13,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from gongzhi.core.db import fresh_plans
-
 from .rates import (
     GROUPINGS,
     MEASURE_LABELS,
@@ -138,7 +136,6 @@ def _case_url(case_id: int) -> str | None:
 
 @login_required
 @require_GET
-@fresh_plans()  # the drill-down's subquery selects by a date range, like the table
 def rate_cases(request):
     """List the cases behind one number of the rates table."""
     query, error = _query_or_404(request)

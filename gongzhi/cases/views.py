@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.accounts.models import Role
 from gongzhi.accounts.scope import STAFF_COMMUNITY_ROLES, scope_of
+from gongzhi.core.db import prepared_plans
 from gongzhi.core.masking import mask_name, mask_phone
 from gongzhi.core.pagination import CappedPaginator
 from gongzhi.registry.models import Community
@@ -216,6 +217,7 @@ def _work_communities(user):
 
 
 @login_required
+@prepared_plans()  # PostgreSQL: the joins cost more to plan than to run
 def case_list(request):
     """The worker's case list: filters, deadline counts, paginated; constant queries."""
     if not perms.has_case_work(request.user):
@@ -446,6 +448,7 @@ def _page_context(request, case: Case, bound: dict | None = None, unmasked=None)
 
 
 @login_required
+@prepared_plans()  # PostgreSQL: the joins cost more to plan than to run
 def case_detail(request, case_id: int):
     """The case: where, what, its deadline, its timeline, and the actions open to the viewer."""
     case = get_case_for_user(request.user, case_id)

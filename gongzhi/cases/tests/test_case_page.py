@@ -1,5 +1,6 @@
 """The case page: details, timeline with photos, the forms open to the viewer, query count."""
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -239,3 +240,16 @@ def test_staff_see_which_deadline_alert_was_sent(client, cw):
 
     client.force_login(cw.users["resident"])
     assert "escalated to the subdistrict" not in page(client, case).content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements")
+def test_on_postgresql_the_case_page_reuses_the_plan_of_its_join(client, cw):
+    case = report(cw)
+    client.force_login(cw.users["community_admin"])
+    for _ in range(6):
+        assert page(client, case).status_code == 200
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any('WHERE "cases_case"."id" = $1' in s and "JOIN" in s for s in statements)
