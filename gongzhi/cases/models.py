@@ -423,9 +423,11 @@ class Case(TimeStampedModel):
         verbose_name_plural = _("cases")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["community", "-created_at"], name="case_community_created"),
+            # The lists' order, id included: PostgreSQL then pages through ids in the index
+            # alone (page 400 of a community read 10,000 rows from the table: 40 ms).
+            models.Index(fields=["community", "-created_at", "-id"], name="case_community_created"),
             models.Index(
-                fields=["community", "status", "-created_at"], name="case_community_status"
+                fields=["community", "status", "-created_at", "-id"], name="case_community_status"
             ),
             # On-time closure (rates.py): closed cases of a window, with every grouping, read
             # from the index alone. It also serves the overdue and nearly-due lists on SQLite,

@@ -232,9 +232,9 @@ def case_list(request):
     counts = cases.deadline_counts()
     cases = cases.filtered(data, request.user)
     order = ("due_at", "id") if data.get("due") else ("-created_at", "-id")
-    page = CappedPaginator(cases.for_listing().order_by(*order), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    ids = cases.order_by(*order).values_list("pk", flat=True)
+    page = CappedPaginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = Case.objects.listing_rows(page.object_list)
     return render(
         request,
         "cases/case_list.html",

@@ -15,8 +15,8 @@ from gongzhi.core.pagination import CappedPaginator
 from .factories import case_in, report
 
 # user, roles, units, communities, campaigns, majors (category filter), deadline counts,
-# page count, page rows.
-LIST_QUERIES = 9
+# page count, the page's ids, its rows.
+LIST_QUERIES = 10
 
 
 def listed(client, **params) -> list[int]:
@@ -123,3 +123,14 @@ def test_past_the_cap_the_list_says_more_than_and_pages_the_newest(client, cw, m
     assert "Page 2 of the first 2" in last.content.decode()
     # Under the cap the count is exact again.
     assert "1 case<" in closed.content.decode() and "More than" not in closed.content.decode()
+
+
+def test_rows_come_newest_first_and_overdue_ones_by_deadline(client, cw):
+    cases = [case_in(cw, Status.DISPATCHED) for _ in range(3)]
+    now = timezone.now()
+    for hours, case in zip((1, 3, 2), cases, strict=True):
+        Case.objects.filter(pk=case.pk).update(due_at=now - dt.timedelta(hours=hours))
+    client.force_login(cw.users["community_admin"])
+
+    assert listed(client) == [c.pk for c in reversed(cases)]
+    assert listed(client, due="overdue") == [cases[1].pk, cases[2].pk, cases[0].pk]
