@@ -25,6 +25,7 @@ in-process; the hello-world page under gunicorn):
 
     .venv/bin/python bench/bench_cases.py                          # 1,000,000 cases
     .venv/bin/python bench/bench_cases.py --cases 100000 --residents 20000 --seconds 3
+    .venv/bin/python bench/bench_cases.py --only pages                 # one part: pages, rates or open311
 
 SQLite: bench/results/cases-<communities>x<residents>-seed<seed>-<cases>.sqlite3 (its own
 file). PostgreSQL: DATABASE_URL (a throwaway database whose name contains "bench").
@@ -703,6 +704,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each load run")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client processes")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument(
+        "--only", choices=("pages", "rates", "open311"), help="run one part of the bench"
+    )
     # run_all.py passes every option to every bench: ignore the ones meant for others.
     args, _ = parser.parse_known_args()
     print(setup(args))
@@ -729,9 +733,12 @@ def main() -> None:
     print("Statuses: " + ", ".join(f"{row['status']} {row['n']:,}" for row in statuses))
 
     baseline = _baseline_fn()
-    bench_pages(args, city, small, large, baseline)
-    bench_rates(args, city, _official(city, "13700000013"))
-    bench_open311(args, large)
+    if args.only in (None, "pages"):
+        bench_pages(args, city, small, large, baseline)
+    if args.only in (None, "rates"):
+        bench_rates(args, city, _official(city, "13700000013"))
+    if args.only in (None, "open311"):
+        bench_open311(args, large)
 
 
 if __name__ == "__main__":
