@@ -25,7 +25,7 @@ in-process; the hello-world page under gunicorn):
 
     .venv/bin/python bench/bench_cases.py                          # 1,000,000 cases
     .venv/bin/python bench/bench_cases.py --cases 100000 --residents 20000 --seconds 3
-    .venv/bin/python bench/bench_cases.py --only pages                 # one part: pages, rates or open311
+    .venv/bin/python bench/bench_cases.py --only pages             # or rates, open311
 
 SQLite: bench/results/cases-<communities>x<residents>-seed<seed>-<cases>.sqlite3 (its own
 file). PostgreSQL: DATABASE_URL (a throwaway database whose name contains "bench").
