@@ -134,3 +134,20 @@ def test_rows_come_newest_first_and_overdue_ones_by_deadline(client, cw):
 
     assert listed(client) == [c.pk for c in reversed(cases)]
     assert listed(client, due="overdue") == [cases[1].pk, cases[2].pk, cases[0].pk]
+
+
+def test_a_card_escapes_what_residents_typed_and_links_the_case(client, cw):
+    case = report(cw)
+    Case.objects.filter(pk=case.pk).update(
+        title="<script>alert(1)</script>楼道堆物",
+        address="<b>东门</b>",
+        building=None,
+        compound=None,
+    )
+    client.force_login(cw.users["community_admin"])
+
+    html = client.get(reverse("cases:list")).content.decode()
+
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+    assert "<span>&lt;b&gt;东门&lt;/b&gt;</span>" in html
+    assert f'href="{reverse("cases:detail", args=[case.pk])}">#{case.pk} ' in html
