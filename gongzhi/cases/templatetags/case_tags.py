@@ -5,7 +5,6 @@ rendered by the template engine a list's 25 cards took longer than the rest of t
 """
 
 from django import template
-from django.template.defaultfilters import date
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -15,6 +14,11 @@ from django.utils.translation import gettext as _
 from gongzhi.cases.querysets import AWAITING_REPLY
 
 register = template.Library()
+
+
+def minute(moment) -> str:
+    """Local time to the minute, as the date filter's "Y-m-d H:i" (a tenth of its cost)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 @register.simple_tag
@@ -29,7 +33,7 @@ def case_due(case, now) -> SafeString | str:
     """The reply deadline; while a reply is awaited, flagged when overdue or nearly due."""
     if not case.due_at:
         return ""
-    due = date(timezone.localtime(case.due_at), "Y-m-d H:i")
+    due = minute(case.due_at)
     if case.status in AWAITING_REPLY:
         if case.due_at < now:
             return format_html('<span class="due-overdue">⚠ {}: {}</span>', _("Overdue"), due)
@@ -67,7 +71,7 @@ def _card(row, now, show_reporter: bool) -> SafeString:
         case.category.name,
         unit,
         case_due(case, now),
-        date(timezone.localtime(case.created_at), "Y-m-d H:i"),
+        minute(case.created_at),
         format_html("<span>{}</span>", place) if place else "",
         reporter,
     )
