@@ -476,6 +476,11 @@ class Case(TimeStampedModel):
     def is_open(self) -> bool:
         return self.status not in FINAL_STATUSES
 
+    @property
+    def awaits_reply(self) -> bool:
+        """Its reply deadline still runs (overdue and nearly-due flags, deadline alerts)."""
+        return self.status in AWAITING_REPLY
+
     def allowed_actions(self) -> list[str]:
         return allowed_actions(self.status)
 

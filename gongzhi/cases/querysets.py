@@ -209,7 +209,7 @@ class CaseQuerySet(models.QuerySet):
         PostgreSQL its plan is reused (core.db.prepared_plans) whatever the filters were.
         """
         ids = list(ids)
-        found = {case.pk: case for case in self.filter(pk__in=ids).for_listing()} if ids else {}
+        found = {case.pk: case for case in self.filter(pk__in=ids).for_listing()}
         return [found[pk] for pk in ids if pk in found]
 
     def for_page(self):

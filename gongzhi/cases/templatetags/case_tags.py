@@ -11,8 +11,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from gongzhi.cases.querysets import AWAITING_REPLY
-
 register = template.Library()
 
 
@@ -34,7 +32,7 @@ def case_due(case, now) -> SafeString | str:
     if not case.due_at:
         return ""
     due = minute(case.due_at)
-    if case.status in AWAITING_REPLY:
+    if case.awaits_reply:
         if case.due_at < now:
             return format_html('<span class="due-overdue">⚠ {}: {}</span>', _("Overdue"), due)
         if case.warn_at and case.warn_at <= now:
